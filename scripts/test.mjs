@@ -1,0 +1,23 @@
+// `npm test`: everything that must hold before a change lands, in order of speed.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const bin = (name) => path.join(root, 'node_modules/.bin', name);
+const steps = [
+  ['formato (prettier)', bin('prettier'), ['--check', '--log-level', 'warn', '.']],
+  ['lint (eslint)', bin('eslint'), ['--max-warnings', '0', '.']],
+  ['tipos (tsc)', bin('tsc'), ['--noEmit', '-p', '.']],
+  ['web (vite build)', bin('vite'), ['build', '--logLevel', 'warn']],
+  ['pruebas (vitest: unitarias, API en SQLite y PostgreSQL, navegador)', bin('vitest'), ['run']],
+];
+for (const [label, cmd, args] of steps) {
+  const t0 = Date.now();
+  console.log(`\n▶ ${label}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) {
+    console.error(`✖ ${label} falló (código ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+  console.log(`✔ ${label} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,133 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Config } from './platform/config.js';
+import { openDatabase, type Db } from './platform/db/database.js';
+import { migrateToLatest, migrationLevel } from './platform/db/migrate.js';
+import { buildServer, errorSchema, typed, type AppContext } from './platform/http/server.js';
+import { registerAccessHook } from './identity/access.hook.js';
+import { identityRoutes } from './identity/identity.routes.js';
+import { loadDemoOrganisation, type DemoAccount } from './identity/demo-organisation.js';
+import { createGeoService, type GeoService } from './geo/geo.service.js';
+import { geoRoutes } from './geo/geo.routes.js';
+import { ensureCatalogue, municipalityState, stateExists } from './geo/geo.store.js';
+import { STATE_REGION } from './identity/roles.js';
+
+export const VERSION = '0.1.0';
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_WEB_ROOT = path.resolve(here, '../dist/web');
+
+export type Platform = {
+  app: FastifyInstance;
+  handle: Db;
+  geo: GeoService;
+  config: Config;
+  /** Demo accounts created by this start (empty when the database already had users). */
+  demoAccounts: DemoAccount[];
+  catalogueLoaded: boolean;
+  close: () => Promise<void>;
+};
+
+/** Loads Mexico's jurisdiction catalogue into the database on first start. */
+async function loadGeography(handle: Db, geo: GeoService): Promise<boolean> {
+  const { states, municipalities } = geo.catalogue();
+  return ensureCatalogue(
+    handle.db,
+    states.map((s) => ({
+      code: s.code,
+      name: s.name,
+      shortName: s.shortName,
+      abbreviation: s.abbreviation,
+      region: STATE_REGION[s.code],
+      population: s.population,
+    })),
+    municipalities.map((m) => ({ code: m.code, stateCode: m.stateCode, name: m.name, population: m.population })),
+  );
+}
+
+/** Opens storage, applies migrations, loads reference and demo data, and builds the HTTP app. */
+export async function createPlatform(config: Config, opts: { logger?: boolean; webRoot?: string; handle?: Db } = {}): Promise<Platform> {
+  const handle = opts.handle ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(handle);
+    const geo = createGeoService();
+    const catalogueLoaded = await loadGeography(handle, geo);
+    const ctx: AppContext = { config, handle };
+    const identityDeps = { handle, config };
+    const jurisdiction = {
+      stateExists: (c: string) => stateExists(handle.db, c),
+      municipalityState: (c: string) => municipalityState(handle.db, c),
+    };
+    const demoAccounts = config.demo ? await loadDemoOrganisation(identityDeps, jurisdiction) : [];
+
+    const app = await buildServer(ctx, { logger: opts.logger, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
+    registerAccessHook(app, ctx);
+    platformRoutes(app, ctx);
+    await identityRoutes(app, ctx);
+    await geoRoutes(app, ctx, geo);
+    await app.ready();
+    return {
+      app,
+      handle,
+      geo,
+      config,
+      demoAccounts,
+      catalogueLoaded,
+      close: async () => {
+        await app.close();
+        if (!opts.handle) await handle.close();
+      },
+    };
+  } catch (err) {
+    if (!opts.handle) await handle.close();
+    throw err;
+  }
+}
+
+function platformRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const r = typed(app);
+  r.get('/api/health', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['platform'],
+      summary: 'Estado del servicio',
+      response: {
+        200: z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']), migration: z.string(), version: z.string() }),
+        503: errorSchema,
+      },
+    },
+    handler: async () => ({
+      status: 'ok' as const,
+      database: ctx.handle.kind,
+      migration: await migrationLevel(ctx.handle),
+      version: VERSION,
+    }),
+  });
+  r.get('/api/platform', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['platform'],
+      summary: 'Datos públicos de la instalación (mapa base, modo demo)',
+      response: {
+        200: z.object({
+          name: z.string(),
+          version: z.string(),
+          demo: z.boolean(),
+          map: z.object({ tileUrl: z.string().nullable(), attribution: z.string().nullable() }),
+        }),
+      },
+    },
+    handler: async () => ({
+      name: 'OpenC5',
+      version: VERSION,
+      demo: ctx.config.demo,
+      map: { tileUrl: ctx.config.mapTileUrl ?? null, attribution: ctx.config.mapTileAttribution ?? null },
+    }),
+  });
+  r.get('/api/openapi.json', {
+    config: { access: 'public' },
+    schema: { hide: true },
+    handler: async () => app.swagger(),
+  });
+}

@@ -1,0 +1,120 @@
+import type { AgencyLevel, Region, Role } from './roles.js';
+import { STATE_REGION } from './roles.js';
+
+/**
+ * The one access policy every route goes through. Deny by default: an action not
+ * listed here, or a user without a granting role, is refused; a record outside the
+ * user's reach is reported as missing, never as forbidden, so its existence leaks
+ * nothing.
+ */
+
+/** Who is asking: built once per request from the session. */
+export type Actor = {
+  userId: string;
+  username: string;
+  agencyId: string;
+  agencyLevel: AgencyLevel;
+  stateCode: string | null;
+  municipalityCode: string | null;
+  roles: readonly Role[];
+  /** The user's agency and every agency below it in the agency tree. */
+  subtree: ReadonlySet<string>;
+  /** The user's agency and every agency above it. */
+  ancestors: readonly string[];
+};
+
+/**
+ * `global`: any record; `subtree`: records owned by the user's agency or one below
+ * it; `authenticated`: any signed-in user, no record scope.
+ */
+export type Scope = 'global' | 'subtree' | 'authenticated';
+type Grant = { roles: readonly Role[] | 'any'; scope: Scope };
+
+export const ACTIONS = {
+  'session.read': [{ roles: 'any', scope: 'authenticated' }],
+  'geo.read': [{ roles: 'any', scope: 'authenticated' }],
+  'agency.read': [{ roles: 'any', scope: 'authenticated' }],
+  'agency.write': [
+    { roles: ['system_admin'], scope: 'global' },
+    { roles: ['agency_admin'], scope: 'subtree' },
+  ],
+  'user.read': [
+    { roles: ['system_admin'], scope: 'global' },
+    { roles: ['agency_admin', 'auditor'], scope: 'subtree' },
+  ],
+  'user.write': [
+    { roles: ['system_admin'], scope: 'global' },
+    { roles: ['agency_admin'], scope: 'subtree' },
+  ],
+  'audit.read': [
+    { roles: ['system_admin'], scope: 'global' },
+    { roles: ['auditor'], scope: 'subtree' },
+  ],
+  'audit.verify': [{ roles: ['system_admin', 'auditor'], scope: 'authenticated' }],
+} as const satisfies Record<string, readonly Grant[]>;
+
+export type Action = keyof typeof ACTIONS;
+
+function grantsFor(actor: Actor, action: Action): Grant[] {
+  const grants: readonly Grant[] = ACTIONS[action] ?? [];
+  return grants.filter((g) => g.roles === 'any' || g.roles.some((r) => actor.roles.includes(r)));
+}
+
+/** May the actor perform the action at all (before looking at a record)? */
+export function canPerform(actor: Actor, action: Action): boolean {
+  return grantsFor(actor, action).length > 0;
+}
+
+/** The widest scope the actor holds for an action, or null when none. */
+export function scopeOf(actor: Actor, action: Action): Scope | null {
+  const scopes = grantsFor(actor, action).map((g) => g.scope);
+  if (scopes.includes('global')) return 'global';
+  if (scopes.includes('subtree')) return 'subtree';
+  if (scopes.includes('authenticated')) return 'authenticated';
+  return null;
+}
+
+/** May the actor perform the action on a record owned by `ownerAgencyId`? */
+export function canActOn(actor: Actor, action: Action, ownerAgencyId: string): boolean {
+  const scope = scopeOf(actor, action);
+  if (scope === 'global' || scope === 'authenticated') return scope !== null;
+  if (scope === 'subtree') return actor.subtree.has(ownerAgencyId);
+  return false;
+}
+
+/**
+ * Who a shared record is distributed to, beyond its owner. The sharing module
+ * (bulletins, alerts) sets it; every module reads records through `canSee`.
+ */
+export type Distribution = {
+  agencyIds?: readonly string[];
+  stateCodes?: readonly string[];
+  regions?: readonly Region[];
+  levels?: readonly AgencyLevel[];
+};
+
+/**
+ * Need to know for a record: its owner and the agencies above the owner (which
+ * supervise it) see it, and so do the agencies its distribution names. A
+ * distribution entry names an audience; the record does not spread further down.
+ */
+export function canSee(actor: Actor, record: { ownerAgencyId: string; distribution?: Distribution | null }): boolean {
+  if (actor.subtree.has(record.ownerAgencyId)) return true;
+  const d = record.distribution;
+  if (!d) return false;
+  if (d.agencyIds?.includes(actor.agencyId)) return true;
+  if (actor.stateCode && d.stateCodes?.includes(actor.stateCode)) {
+    return !d.levels || d.levels.includes(actor.agencyLevel);
+  }
+  const region = actor.stateCode ? STATE_REGION[actor.stateCode] : undefined;
+  if (region && d.regions?.includes(region)) return !d.levels || d.levels.includes(actor.agencyLevel);
+  if (!d.agencyIds && !d.stateCodes && !d.regions && d.levels?.includes(actor.agencyLevel)) return true;
+  return false;
+}
+
+/** Roles an actor may hand out: nobody but a system administrator creates one. */
+export function grantableRoles(actor: Actor, all: readonly Role[]): Role[] {
+  if (actor.roles.includes('system_admin')) return [...all];
+  if (actor.roles.includes('agency_admin')) return all.filter((r) => r !== 'system_admin');
+  return [];
+}

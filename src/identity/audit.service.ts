@@ -1,0 +1,149 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.js';
+import * as store from './identity.store.js';
+import type { AuditRow, AuditFilter } from './identity.store.js';
+import type { Actor } from './access-policy.js';
+
+/** Who did something, as written into the audit log. */
+export type AuditActor = Pick<Actor, 'userId' | 'username' | 'agencyId'> | { system: string };
+
+export type AuditEntry = {
+  action: string;
+  outcome?: AuditRow['outcome'];
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+  ip?: string;
+  requestId?: string;
+};
+
+const GENESIS = '0'.repeat(64);
+
+/** The hash covers every column but itself, in a fixed order, chained to the previous row. */
+export function auditHash(row: Omit<AuditRow, 'hash'>): string {
+  const body = JSON.stringify([
+    row.seq,
+    row.at,
+    row.actorUserId,
+    row.actorUsername,
+    row.actorAgencyId,
+    row.action,
+    row.outcome,
+    row.targetType,
+    row.targetId,
+    row.ip,
+    row.requestId,
+    row.details,
+  ]);
+  return crypto.createHash('sha256').update(row.prevHash).update('\n').update(body).digest('hex');
+}
+
+/**
+ * Appends an entry. Appends are serialized (an advisory lock in PostgreSQL, the
+ * single writer in SQLite) so that the chain has no forks; pass the transaction of
+ * the write being audited so that both commit or neither does.
+ */
+export async function appendAudit(
+  handle: Db,
+  actor: AuditActor | null,
+  entry: AuditEntry,
+  trx?: Parameters<typeof store.insertAudit>[0],
+): Promise<void> {
+  const run = async (q: Parameters<typeof store.insertAudit>[0]) => {
+    if (handle.kind === 'postgres') await sql`select pg_advisory_xact_lock(482901)`.execute(q);
+    const last = await store.lastAudit(q);
+    const base = {
+      seq: last ? Number(last.seq) + 1 : 1,
+      at: new Date().toISOString(),
+      actorUserId: actor && 'userId' in actor ? actor.userId : null,
+      actorUsername: actor ? ('userId' in actor ? actor.username : actor.system) : null,
+      actorAgencyId: actor && 'userId' in actor ? actor.agencyId : null,
+      action: entry.action,
+      outcome: entry.outcome ?? 'ok',
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      ip: entry.ip ?? null,
+      requestId: entry.requestId ?? null,
+      details: entry.details ? JSON.stringify(entry.details) : null,
+      prevHash: last?.hash ?? GENESIS,
+    };
+    await store.insertAudit(q, { ...base, hash: auditHash(base) });
+  };
+  if (trx) await run(trx);
+  else await handle.db.transaction().execute(run);
+}
+
+export type AuditVerification =
+  | { ok: true; entries: number; headHash: string }
+  | { ok: false; entries: number; seq: number; problem: 'modified' | 'missing' | 'chain_broken' };
+
+/**
+ * Walks the whole chain. A modified row fails its own hash; a deleted row leaves a
+ * gap in `seq` and a `prevHash` that no longer matches. Truncating the newest rows
+ * cannot be seen from the chain alone: compare `headHash` with one recorded
+ * elsewhere (it is written to the application log at every start).
+ */
+export async function verifyAudit(handle: Db): Promise<AuditVerification> {
+  let prev = GENESIS;
+  let expectedSeq = 1;
+  let n = 0;
+  for await (const page of store.auditPages(handle.db)) {
+    for (const row of page) {
+      const seq = Number(row.seq);
+      if (seq !== expectedSeq) return { ok: false, entries: n, seq: expectedSeq, problem: 'missing' };
+      if (row.prevHash !== prev) return { ok: false, entries: n, seq, problem: 'chain_broken' };
+      const { hash, ...rest } = row;
+      if (auditHash({ ...rest, seq, details: row.details }) !== hash) {
+        return { ok: false, entries: n, seq, problem: 'modified' };
+      }
+      prev = hash;
+      expectedSeq++;
+      n++;
+    }
+  }
+  return { ok: true, entries: n, headHash: prev };
+}
+
+export type AuditView = Omit<AuditRow, 'prevHash' | 'hash' | 'details'> & { details: Record<string, unknown> | null };
+
+function view(row: AuditRow): AuditView {
+  const { prevHash: _p, hash: _h, ...rest } = row;
+  return { ...rest, seq: Number(row.seq), details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null };
+}
+
+export async function searchAuditLog(handle: Db, filter: AuditFilter): Promise<AuditView[]> {
+  return (await store.searchAudit(handle.db, filter)).map(view);
+}
+
+const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'actorUsername',
+  'actorAgencyId',
+  'action',
+  'outcome',
+  'targetType',
+  'targetId',
+  'ip',
+  'requestId',
+  'details',
+] as const;
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  // Quote always; neutralize spreadsheet formulas (CSV injection) with a leading apostrophe.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${safe.replace(/"/g, '""')}"`;
+};
+
+/** CSV export of a search, newest first, in pages so a large log never sits whole in memory. */
+export async function* exportAuditCsv(handle: Db, filter: Omit<AuditFilter, 'limit' | 'beforeSeq'>): AsyncGenerator<string> {
+  yield `${CSV_COLUMNS.join(',')}\n`;
+  let before: number | undefined;
+  for (;;) {
+    const page = await store.searchAudit(handle.db, { ...filter, limit: 1000, beforeSeq: before });
+    if (!page.length) return;
+    yield page.map((r) => CSV_COLUMNS.map((c) => csvCell(view(r)[c])).join(',')).join('\n') + '\n';
+    before = Number(page[page.length - 1].seq);
+  }
+}

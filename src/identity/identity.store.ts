@@ -1,0 +1,197 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
+import type { AgencyKind, AgencyLevel, Role } from './roles.js';
+
+export interface IdentityTables {
+  agency: {
+    id: string;
+    code: string;
+    name: string;
+    level: AgencyLevel;
+    kind: AgencyKind;
+    stateCode: string | null;
+    municipalityCode: string | null;
+    parentId: string | null;
+    createdAt: string;
+    disabledAt: string | null;
+  };
+  appUser: {
+    id: string;
+    agencyId: string;
+    username: string;
+    fullName: string;
+    email: string | null;
+    passwordHash: string;
+    passwordChangedAt: string;
+    mfaSecret: string | null;
+    mfaEnrolledAt: string | null;
+    mfaLastStep: number | null;
+    isDemo: number;
+    lockedAt: string | null;
+    disabledAt: string | null;
+    language: string;
+    createdAt: string;
+  };
+  userRole: { userId: string; role: Role };
+  userSession: {
+    id: string;
+    userId: string;
+    stage: 'mfa' | 'enroll' | 'full';
+    csrfToken: string;
+    createdAt: string;
+    lastSeenAt: string;
+    expiresAt: string;
+    pendingSecret: string | null;
+    ip: string | null;
+    userAgent: string | null;
+  };
+  loginAttempt: { id: string; userId: string; at: string; ok: number; ip: string | null };
+  auditLog: {
+    seq: number;
+    at: string;
+    actorUserId: string | null;
+    actorUsername: string | null;
+    actorAgencyId: string | null;
+    action: string;
+    outcome: 'ok' | 'denied' | 'failed';
+    targetType: string | null;
+    targetId: string | null;
+    ip: string | null;
+    requestId: string | null;
+    details: string | null;
+    prevHash: string;
+    hash: string;
+  };
+}
+
+export type AgencyRow = IdentityTables['agency'];
+export type UserRow = IdentityTables['appUser'];
+export type SessionRow = IdentityTables['userSession'];
+export type AuditRow = IdentityTables['auditLog'];
+type Q = Kysely<Database> | Transaction<Database>;
+
+// ── agencies ────────────────────────────────────────────────────────────────
+export const insertAgency = (db: Q, row: AgencyRow) => db.insertInto('agency').values(row).execute();
+export const getAgency = (db: Q, id: string) => db.selectFrom('agency').selectAll().where('id', '=', id).executeTakeFirst();
+export const getAgencyByCode = (db: Q, code: string) => db.selectFrom('agency').selectAll().where('code', '=', code).executeTakeFirst();
+export const listAgencies = (db: Q) => db.selectFrom('agency').selectAll().orderBy('level').orderBy('name').execute();
+export const updateAgency = (db: Q, id: string, patch: Partial<AgencyRow>) =>
+  db.updateTable('agency').set(patch).where('id', '=', id).execute();
+
+// ── users ───────────────────────────────────────────────────────────────────
+export const insertUser = (db: Q, row: UserRow) => db.insertInto('appUser').values(row).execute();
+export const getUser = (db: Q, id: string) => db.selectFrom('appUser').selectAll().where('id', '=', id).executeTakeFirst();
+export const getUserByUsername = (db: Q, username: string) =>
+  db.selectFrom('appUser').selectAll().where('username', '=', username).executeTakeFirst();
+export const listUsers = (db: Q, agencyIds?: string[]) => {
+  let q = db.selectFrom('appUser').selectAll().orderBy('username');
+  if (agencyIds) q = q.where('agencyId', 'in', agencyIds.length ? agencyIds : ['']);
+  return q.execute();
+};
+export const updateUser = (db: Q, id: string, patch: Partial<UserRow>) =>
+  db.updateTable('appUser').set(patch).where('id', '=', id).execute();
+export const countUsers = async (db: Q) =>
+  Number(
+    (
+      await db
+        .selectFrom('appUser')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+export const getRoles = async (db: Q, userId: string): Promise<Role[]> =>
+  (await db.selectFrom('userRole').select('role').where('userId', '=', userId).orderBy('role').execute()).map((r) => r.role);
+export const getRolesFor = async (db: Q, userIds: string[]): Promise<Map<string, Role[]>> => {
+  const out = new Map<string, Role[]>();
+  if (!userIds.length) return out;
+  const rows = await db.selectFrom('userRole').selectAll().where('userId', 'in', userIds).orderBy('role').execute();
+  for (const r of rows) out.set(r.userId, [...(out.get(r.userId) ?? []), r.role]);
+  return out;
+};
+export async function setRoles(db: Q, userId: string, roles: Role[]): Promise<void> {
+  await db.deleteFrom('userRole').where('userId', '=', userId).execute();
+  if (roles.length)
+    await db
+      .insertInto('userRole')
+      .values(roles.map((role) => ({ userId, role })))
+      .execute();
+}
+
+// ── sessions ────────────────────────────────────────────────────────────────
+export const insertSession = (db: Q, row: SessionRow) => db.insertInto('userSession').values(row).execute();
+export const getSession = (db: Q, id: string) => db.selectFrom('userSession').selectAll().where('id', '=', id).executeTakeFirst();
+export const touchSession = (db: Q, id: string, at: string) =>
+  db.updateTable('userSession').set({ lastSeenAt: at }).where('id', '=', id).execute();
+export const deleteSession = (db: Q, id: string) => db.deleteFrom('userSession').where('id', '=', id).execute();
+export const deleteUserSessions = (db: Q, userId: string) => db.deleteFrom('userSession').where('userId', '=', userId).execute();
+export const countUserSessions = async (db: Q, userId: string) =>
+  Number(
+    (
+      await db
+        .selectFrom('userSession')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('userId', '=', userId)
+        .where('stage', '=', 'full')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+// ── login attempts ──────────────────────────────────────────────────────────
+export const insertLoginAttempt = (db: Q, row: IdentityTables['loginAttempt']) => db.insertInto('loginAttempt').values(row).execute();
+/** Failures since `since` that are not followed by a success (a success resets the count). */
+export async function recentFailures(db: Q, userId: string, since: string): Promise<number> {
+  const rows = await db
+    .selectFrom('loginAttempt')
+    .select(['ok', 'at'])
+    .where('userId', '=', userId)
+    .where('at', '>=', since)
+    .orderBy('at', 'desc')
+    .execute();
+  let n = 0;
+  for (const r of rows) {
+    if (r.ok) break;
+    n++;
+  }
+  return n;
+}
+export const clearFailures = (db: Q, userId: string) =>
+  db.deleteFrom('loginAttempt').where('userId', '=', userId).where('ok', '=', 0).execute();
+
+// ── audit log ───────────────────────────────────────────────────────────────
+export const lastAudit = (db: Q) => db.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+export const insertAudit = (db: Q, row: AuditRow) => db.insertInto('auditLog').values(row).execute();
+
+export type AuditFilter = {
+  from?: string;
+  to?: string;
+  actor?: string;
+  action?: string;
+  outcome?: string;
+  targetId?: string;
+  agencyIds?: string[];
+  beforeSeq?: number;
+  limit: number;
+};
+export function searchAudit(db: Q, f: AuditFilter) {
+  let q = db.selectFrom('auditLog').selectAll().orderBy('seq', 'desc').limit(f.limit);
+  if (f.from) q = q.where('at', '>=', f.from);
+  if (f.to) q = q.where('at', '<=', f.to);
+  if (f.actor) q = q.where('actorUsername', '=', f.actor);
+  if (f.action) q = q.where('action', 'like', `${f.action}%`);
+  if (f.outcome) q = q.where('outcome', '=', f.outcome as AuditRow['outcome']);
+  if (f.targetId) q = q.where('targetId', '=', f.targetId);
+  if (f.agencyIds) q = q.where('actorAgencyId', 'in', f.agencyIds.length ? f.agencyIds : ['']);
+  if (f.beforeSeq !== undefined) q = q.where('seq', '<', f.beforeSeq);
+  return q.execute();
+}
+/** Streams the whole log in order, in pages, for verification and export. */
+export async function* auditPages(db: Q, pageSize = 2000): AsyncGenerator<AuditRow[]> {
+  let after = -1;
+  for (;;) {
+    const page = await db.selectFrom('auditLog').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+    if (!page.length) return;
+    yield page;
+    after = Number(page[page.length - 1].seq);
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The database as Kysely sees it, camelCased by the CamelCasePlugin
+ * (`app_user.agency_id` → `appUser.agencyId`). Each module owns its tables and
+ * touches only those, in its `*.store.ts`.
+ */
+import type { GeoTables } from '../../geo/geo.store.js';
+import type { IdentityTables } from '../../identity/identity.store.js';
+
+export interface Database extends GeoTables, IdentityTables {}

@@ -1,0 +1,273 @@
+/**
+ * The one door to the OpenC5 API. Every call goes through `request`, which adds
+ * the CSRF token to non-GET calls, sends the UI language, turns the API's error
+ * shape `{ error: { code, message, field? } }` into an `ApiError`, and tells the
+ * app when the server says the session is gone (401).
+ */
+
+export type Language = 'es' | 'en';
+
+export const ROLES = [
+  'call_taker',
+  'dispatcher',
+  'supervisor',
+  'field_officer',
+  'camera_operator',
+  'analyst',
+  'commander',
+  'fusion_analyst',
+  'training_officer',
+  'agency_admin',
+  'auditor',
+  'system_admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const AGENCY_LEVELS = ['federal', 'state', 'municipal'] as const;
+export type AgencyLevel = (typeof AGENCY_LEVELS)[number];
+
+export const AGENCY_KINDS = ['police', 'c5', 'fusion_centre', 'prosecutor', 'ems', 'fire', 'civil_protection', 'academy'] as const;
+export type AgencyKind = (typeof AGENCY_KINDS)[number];
+
+export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export type Agency = {
+  id: string;
+  code: string;
+  name: string;
+  level: AgencyLevel;
+  kind: AgencyKind;
+  stateCode: string | null;
+  municipalityCode: string | null;
+  parentId: string | null;
+  region: string | null;
+  disabled: boolean;
+};
+
+export type SessionUser = { id: string; username: string; fullName: string; roles: Role[]; language: string };
+export type Session = { user: SessionUser; agency: Agency; csrfToken: string; expiresAt: string; idleTimeoutSeconds: number };
+
+export type Platform = { name: string; version: string; demo: boolean; map: { tileUrl: string | null; attribution: string | null } };
+
+export type LoginStage = 'mfa' | 'enroll';
+export type Enrollment = { otpauthUrl: string; secret: string; qrSvg: string };
+
+export type User = {
+  id: string;
+  agencyId: string;
+  username: string;
+  fullName: string;
+  email: string | null;
+  roles: Role[];
+  language: string;
+  mfaEnrolled: boolean;
+  locked: boolean;
+  disabled: boolean;
+  isDemo: boolean;
+  createdAt: string;
+};
+
+export type NewAgency = {
+  code: string;
+  name: string;
+  level: AgencyLevel;
+  kind: AgencyKind;
+  stateCode?: string | null;
+  municipalityCode?: string | null;
+  parentId?: string | null;
+};
+
+export type NewUser = {
+  agencyId: string;
+  username: string;
+  fullName: string;
+  email?: string | null;
+  password: string;
+  roles: Role[];
+  language?: Language;
+};
+
+export type CodeName = { code: string; name: string };
+
+export type LocateResult = {
+  state: CodeName;
+  municipality: CodeName;
+  alcaldia?: CodeName;
+  colonia?: { id: string; name: string };
+  quadrant?: { id: string; sector: string; zona: string };
+};
+
+export type SearchKind = 'state' | 'municipality' | 'colonia' | 'quadrant';
+export type SearchHit = {
+  kind: SearchKind;
+  code: string;
+  name: string;
+  parentName: string | null;
+  bbox: [number, number, number, number];
+  center: [number, number];
+};
+
+export type AuditEntry = {
+  seq: number;
+  at: string;
+  actorUserId?: string | null;
+  actorUsername: string | null;
+  actorAgencyId: string | null;
+  action: string;
+  outcome: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  requestId: string | null;
+  details: Record<string, unknown> | null;
+};
+
+export type AuditFilter = { from?: string; to?: string; actor?: string; action?: string; outcome?: AuditOutcome | '' };
+export type AuditPage = { entries: AuditEntry[]; nextBefore: number | null };
+export type AuditVerification = { ok: boolean; entries: number; headHash?: string; seq?: number; problem?: string };
+
+/** An error answered by the API (or a network failure, code `network`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type ErrorBody = { error?: { code?: unknown; message?: unknown; field?: unknown } };
+
+let csrfToken: string | null = null;
+let language: Language = 'es';
+let unauthorizedHandler: ((err: ApiError) => void) | null = null;
+
+export const api = {
+  setCsrfToken(token: string | null): void {
+    csrfToken = token;
+  },
+  setLanguage(lang: Language): void {
+    language = lang;
+  },
+  /** Called when an authenticated call answers 401: the session is gone. */
+  onUnauthorized(handler: ((err: ApiError) => void) | null): void {
+    unauthorizedHandler = handler;
+  },
+};
+
+type RequestOptions = {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  /** Send no body and no content-type (the POST /api/users/:id/<action> calls). */
+  noBody?: boolean;
+  /** Do not report a 401 to the app (the login steps and the session probe handle it themselves). */
+  quiet401?: boolean;
+  signal?: AbortSignal;
+};
+
+/** Messages the network layer itself needs when the server cannot answer; set by i18n. */
+let networkMessage = (): string => 'Network error';
+export function setNetworkMessage(fn: () => string): void {
+  networkMessage = fn;
+}
+
+async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const method = opts.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language };
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let body: string | undefined;
+  if (!opts.noBody && opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body, credentials: 'same-origin', signal: opts.signal });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', networkMessage());
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const e = (data as ErrorBody | null)?.error;
+    const err = new ApiError(
+      res.status,
+      typeof e?.code === 'string' ? e.code : `http_${res.status}`,
+      typeof e?.message === 'string' ? e.message : `${res.status} ${res.statusText}`,
+      typeof e?.field === 'string' ? e.field : undefined,
+    );
+    if (res.status === 401 && !opts.quiet401 && unauthorizedHandler) unauthorizedHandler(err);
+    throw err;
+  }
+  return data as T;
+}
+
+function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+// ── platform and session ────────────────────────────────────────────────────
+export const getPlatform = () => request<Platform>('/api/platform', { quiet401: true });
+export const getSession = (opts: { quiet401?: boolean } = {}) => request<Session>('/api/session', { quiet401: opts.quiet401 });
+export const login = (username: string, password: string) =>
+  request<{ stage: LoginStage }>('/api/auth/login', { method: 'POST', body: { username, password }, quiet401: true });
+export const getEnrollment = () => request<Enrollment>('/api/auth/enrollment', { quiet401: true });
+export const submitMfa = (code: string) => request<{ ok: true }>('/api/auth/mfa', { method: 'POST', body: { code }, quiet401: true });
+export const logout = () => request<void>('/api/auth/logout', { method: 'POST', noBody: true, quiet401: true });
+export const logoutEverywhere = () => request<void>('/api/auth/logout-all', { method: 'POST', noBody: true, quiet401: true });
+export const putLanguage = (lang: Language) => request<void>('/api/session/language', { method: 'PUT', body: { language: lang } });
+export const changeOwnPassword = (currentPassword: string, newPassword: string) =>
+  request<void>('/api/session/password', { method: 'POST', body: { currentPassword, newPassword } });
+
+// ── geography ───────────────────────────────────────────────────────────────
+export const GEO_LAYERS = ['estados', 'municipios', 'alcaldias', 'colonias', 'cuadrantes'] as const;
+export type GeoLayerName = (typeof GEO_LAYERS)[number];
+
+export const getGeoLayer = <T>(name: GeoLayerName, signal?: AbortSignal) => request<T>(`/api/geo/layers/${name}`, { signal });
+export const locatePoint = (lat: number, lon: number, signal?: AbortSignal) =>
+  request<LocateResult>(`/api/geo/locate${query({ lat: lat.toFixed(6), lon: lon.toFixed(6) })}`, { signal });
+export const searchPlaces = (q: string, limit: number, signal?: AbortSignal) =>
+  request<{ results: SearchHit[] }>(`/api/geo/search${query({ q, limit })}`, { signal });
+export const getStates = () => request<{ states: CodeName[] }>('/api/geo/states');
+export const getMunicipalities = (stateCode: string) =>
+  request<{ municipalities: CodeName[] }>(`/api/geo/states/${encodeURIComponent(stateCode)}/municipalities`);
+
+// ── agencies and users ──────────────────────────────────────────────────────
+export const getAgencies = () => request<{ agencies: Agency[] }>('/api/agencies');
+export const createAgency = (a: NewAgency) => request<Agency>('/api/agencies', { method: 'POST', body: a });
+export const getUsers = () => request<{ users: User[] }>('/api/users');
+export const createUser = (u: NewUser) => request<User>('/api/users', { method: 'POST', body: u });
+export const setUserRoles = (id: string, roles: Role[]) =>
+  request<User>(`/api/users/${encodeURIComponent(id)}/roles`, { method: 'PUT', body: { roles } });
+export type UserAction = 'unlock' | 'reset-mfa' | 'disable' | 'enable';
+export const userAction = (id: string, action: UserAction) =>
+  request<User>(`/api/users/${encodeURIComponent(id)}/${action}`, { method: 'POST', noBody: true });
+export const setUserPassword = (id: string, password: string) =>
+  request<User>(`/api/users/${encodeURIComponent(id)}/password`, { method: 'POST', body: { password } });
+
+// ── audit ───────────────────────────────────────────────────────────────────
+function auditQuery(f: AuditFilter) {
+  return { from: f.from, to: f.to, actor: f.actor?.trim(), action: f.action?.trim(), outcome: f.outcome || undefined };
+}
+export const getAudit = (f: AuditFilter, before: number | null, limit: number) =>
+  request<AuditPage>(`/api/audit${query({ ...auditQuery(f), before: before ?? undefined, limit })}`);
+export const auditExportUrl = (f: AuditFilter) => `/api/audit/export.csv${query(auditQuery(f))}`;
+export const verifyAudit = () => request<AuditVerification>('/api/audit/verify');

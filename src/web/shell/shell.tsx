@@ -1,0 +1,70 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useApp, useSession } from '../app-context.js';
+import { Link, useLocation } from '../router.js';
+import { AccountPage } from './account-page.js';
+import { ADMIN_ROLES, AUDIT_ROLES, hasAnyRole } from './areas.js';
+import { Header } from './header.js';
+import { HomePage } from './home-page.js';
+import { IdleGuard } from './idle-guard.js';
+
+const AdminPage = lazy(() => import('../admin/admin-page.js'));
+const AuditPage = lazy(() => import('../audit/audit-page.js'));
+
+function Message({ text, testId }: { text: string; testId: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="page page--narrow" data-testid={testId}>
+      <p className="empty-state">{text}</p>
+      <Link to="/" className="btn btn--primary">
+        {t('shell.goHome')}
+      </Link>
+    </div>
+  );
+}
+
+function Routes() {
+  const { t } = useTranslation();
+  const { path } = useLocation();
+  const roles = useSession().user.roles;
+  if (path === '/') return <HomePage />;
+  if (path === '/account') return <AccountPage />;
+  if (path === '/admin' || path.startsWith('/admin/')) {
+    return hasAnyRole(roles, ADMIN_ROLES) ? <AdminPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
+  if (path === '/audit') {
+    return hasAnyRole(roles, AUDIT_ROLES) ? <AuditPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
+  return <Message text={t('shell.notFound')} testId="not-found" />;
+}
+
+/** The signed-in app: header, the page of the current route, and the inactivity guard. */
+export function Shell() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const { platform } = useApp();
+  const { path } = useLocation();
+
+  useEffect(() => {
+    const key = path.startsWith('/admin') ? 'shell.nav.admin' : path === '/audit' ? 'shell.nav.audit' : path === '/account' ? 'shell.nav.account' : 'shell.nav.home';
+    document.title = `${t(key)} · ${platform?.name ?? t('common.appName')}`;
+  }, [path, platform, t]);
+
+  return (
+    <div className="app">
+      <Header />
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Suspense
+          fallback={
+            <p className="page muted" role="status">
+              {t('common.loading')}
+            </p>
+          }
+        >
+          <Routes />
+        </Suspense>
+      </main>
+      <IdleGuard idleSeconds={session.idleTimeoutSeconds} />
+    </div>
+  );
+}
