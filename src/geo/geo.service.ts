@@ -43,9 +43,16 @@ export interface GeoService {
   /** Municipalities by code, optionally of one state ("09"). Unknown state: empty list. */
   listMunicipalities(stateCode?: string): MunicipalityRow[];
   /**
-   * TopoJSON of one map layer, with a single object named like the layer and, on every
-   * geometry, `id` = code and properties `code` and `name` (plus a few layer-specific ones, see
-   * the README). The object is shared: do not mutate it.
+   * TopoJSON of one map layer, holding a single object named like the layer and only the arcs it
+   * uses. Every geometry has `id` = `properties.code` and these properties:
+   * - `estados`: `code` ("09"), `name` (short: "Veracruz", "Estado de México"), `officialName`, `population`;
+   * - `municipios`: `code` ("14039"), `name`, `stateCode`, `state` (short name), `population`
+   *   (the coarse national geometry — overlay `alcaldias` for Mexico City);
+   * - `alcaldias`: `code` ("09015"), `name`, `population`;
+   * - `colonias`: `code` ("15-040"), `name` (title case), `alcaldiaCode`, `alcaldia`, `population` (estimate);
+   * - `cuadrantes`: `code` = `name` ("C-1.1.3"), `sector`, `zona`, `alcaldiaCode`, `alcaldia`;
+   * - `sectores`: `code` = `name` ("Corredor-Centro"), `alcaldiaCode`, `alcaldia`.
+   * The object is built once and shared: do not mutate it.
    */
   getLayerTopology(name: LayerName): Topology;
   /** Plain rows to load into the database. */
@@ -157,7 +164,7 @@ function buildLayerTopology(name: LayerName, layers: GeoLayers): Topology {
     }
     case 'sectores':
       return rename(
-        extractTopologyObjects(readTopology(DATA_FILES.quadrants), ['sectores_2016'], (g, _object) => {
+        extractTopologyObjects(readTopology(DATA_FILES.quadrants), ['sectores_2016'], (g) => {
           const sector = layers.sectors.features.find((s) => s.sourceName === str(g.properties, 'SECTOR'));
           const alcaldiaCode = str(g.properties, 'CVEGEO_MUN');
           const display = sector?.name ?? str(g.properties, 'SECTOR');

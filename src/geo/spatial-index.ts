@@ -4,14 +4,14 @@
  * ## Semantics (shared by the index and {@link bruteForceLocate})
  *
  * A query point is snapped to a fine integer grid (the layer's TopoJSON grid subdivided 2^k
- * times, a few centimetres — see {@link PreparedPolygons.fineFactor}); polygon vertices lie on
- * that grid too. Inside-ness is even-odd ray casting to +x (the classic PNPOLY rule: an edge
- * counts when it straddles the ray's y half-open, `(ay > py) !== (by > py)`, and the point is
- * strictly left of it), evaluated with exact integer arithmetic: all coordinates are below
- * 2^26.5, so every product in an orientation test is an exact double. This rule is equivalent to
- * testing the symbolically perturbed point (px + ε, py + δ), 0 < δ ≪ ε, which never lies on an
- * edge; that is what makes the grid shortcut below provably give the brute-force answer, points
- * on edges and vertices included.
+ * times: ≈ 10 cm for the national layer, a few millimetres for the CDMX layers — see
+ * {@link PreparedPolygons.fineFactor}); polygon vertices lie on that grid too. Inside-ness is
+ * even-odd ray casting to +x (the classic PNPOLY rule: an edge counts when it straddles the
+ * ray's y half-open, `(ay > py) !== (by > py)`, and the point is strictly left of it), evaluated
+ * with exact integer arithmetic (every product is an exact double, see `MAX_FINE_RANGE`). This
+ * rule is equivalent to testing the symbolically perturbed point (px + ε, py + δ), 0 < δ ≪ ε,
+ * which never lies on an edge; that is what makes the grid shortcut below provably give the
+ * brute-force answer, points on edges and vertices included.
  *
  * Each polygon part (of a Polygon or MultiPolygon) is tested on its own rings (so holes work and
  * overlapping parts of one feature do not cancel); a feature contains the point when any of its
@@ -101,15 +101,26 @@ export interface SpatialIndexOptions {
   readonly targetCells?: number;
 }
 
-const MAX_FINE_RANGE = 2 ** 26; // products of two differences stay below 2^53 with a 2^0.5 margin
+// Exactness budget: polygon extents ≤ 2^25 fine units, and the grid overhangs them by at most
+// one cell (≤ the extent), so edge deltas ≤ 2^25 and point–vertex deltas ≤ 2^26 + 2: every
+// orientation product is an integer < 2^52, exact in a double, and the sign of a difference of
+// two exact products is exact.
+const MAX_FINE_RANGE = 2 ** 25;
 
 /** Converts a layer to the fine grid used by {@link buildSpatialIndex} and {@link bruteForceLocate}. */
 export function preparePolygons<F>(layer: GeoLayer<F>): PreparedPolygons {
   const shapes = layer.shapes;
-  let range = 1;
-  for (const s of shapes) range = Math.max(range, s.gridBBox[2] - Math.min(0, s.gridBBox[0]), s.gridBBox[3] - Math.min(0, s.gridBBox[1]));
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const s of shapes) {
+    [minX, minY] = [Math.min(minX, s.gridBBox[0]), Math.min(minY, s.gridBBox[1])];
+    [maxX, maxY] = [Math.max(maxX, s.gridBBox[2]), Math.max(maxY, s.gridBBox[3])];
+  }
+  const extent = Math.max(1, maxX - minX, maxY - minY);
+  const magnitude = Math.max(1, Math.abs(minX), Math.abs(minY), Math.abs(maxX), Math.abs(maxY));
+  if (extent > MAX_FINE_RANGE || magnitude >= 2 ** 30) throw new Error(`layer ${layer.name}: grid too large for exact arithmetic`);
   let shift = 0;
-  while (range * 2 ** (shift + 1) <= MAX_FINE_RANGE && shift < 12) shift++;
+  // Fine coordinates must also fit an Int32Array.
+  while (extent * 2 ** (shift + 1) <= MAX_FINE_RANGE && magnitude * 2 ** (shift + 1) < 2 ** 30 && shift < 12) shift++;
   const factor = 2 ** shift;
 
   let partCount = 0;
@@ -259,8 +270,8 @@ export function buildSpatialIndex<F>(layer: GeoLayer<F>, options: SpatialIndexOp
   const widthMetres = (poly.bbox[2] - poly.bbox[0] + 1) * metresPerUnitX;
   const heightMetres = (poly.bbox[3] - poly.bbox[1] + 1) * metresPerUnitY;
   const cellMetres = Math.sqrt((widthMetres * heightMetres) / targetCells);
-  const cw = Math.max(1, Math.round(cellMetres / metresPerUnitX));
-  const ch = Math.max(1, Math.round(cellMetres / metresPerUnitY));
+  const cw = Math.max(1, Math.min(poly.bbox[2] - poly.bbox[0] + 1, Math.round(cellMetres / metresPerUnitX)));
+  const ch = Math.max(1, Math.min(poly.bbox[3] - poly.bbox[1] + 1, Math.round(cellMetres / metresPerUnitY)));
   const gx0 = poly.bbox[0];
   const gy0 = poly.bbox[1];
   const nx = Math.floor((poly.bbox[2] - gx0) / cw) + 1;

@@ -410,6 +410,8 @@ export async function identityRoutes(app: FastifyInstance, ctx: AppContext): Pro
     },
     handler: async (req) => {
       const { before, limit, ...filter } = req.query;
+      // Reading the log is itself a sensitive read (CJIS 5.4.1.1).
+      await appendAudit(ctx.handle, actorOf(req), { action: 'audit.search', details: { ...filter }, ...requestContext(req) });
       const entries = await searchAuditLog(ctx.handle, {
         ...filter,
         beforeSeq: before,
