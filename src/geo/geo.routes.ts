@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { AppError, notFound } from '../platform/errors.js';
 import { errorSchema, typed, type AppContext } from '../platform/http/server.js';
@@ -91,24 +93,34 @@ export async function geoRoutes(app: FastifyInstance, ctx: AppContext, geo: GeoS
     },
   });
 
-  const layerCache = new Map<string, string>();
+  // Boundary layers are large (municipios ≈ 1.3 MB) and never change while the process runs:
+  // serialize and gzip each once, send the gzip to clients that accept it.
+  const layerCache = new Map<string, { json: string; gzip: Buffer; etag: string }>();
   r.get('/api/geo/layers/:name', {
     config: { access: 'geo.read' },
     schema: {
       tags: ['geo'],
       summary: 'Capa de límites (TopoJSON) para el mapa base',
       params: z.strictObject({ name: z.enum(LAYERS) }),
-      response: { 200: z.string(), ...errors },
+      response: { 200: z.string(), 304: z.null(), ...errors },
     },
     handler: async (req, reply) => {
-      let body = layerCache.get(req.params.name);
-      if (!body) {
-        body = JSON.stringify(geo.getLayerTopology(req.params.name));
-        layerCache.set(req.params.name, body);
+      let entry = layerCache.get(req.params.name);
+      if (!entry) {
+        const json = JSON.stringify(geo.getLayerTopology(req.params.name));
+        entry = { json, gzip: gzipSync(json), etag: `"${createHash('sha1').update(json).digest('hex').slice(0, 16)}"` };
+        layerCache.set(req.params.name, entry);
       }
       reply.header('cache-control', 'private, max-age=86400');
+      reply.header('etag', entry.etag);
+      reply.header('vary', 'accept-encoding');
+      if (req.headers['if-none-match'] === entry.etag) return reply.code(304).send(null);
       reply.type('application/json; charset=utf-8');
-      return reply.serializer((p: unknown) => p as string).send(body);
+      if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        reply.header('content-encoding', 'gzip');
+        return reply.send(entry.gzip as unknown as string);
+      }
+      return reply.serializer((p: unknown) => p as string).send(entry.json);
     },
   });
 }

@@ -71,6 +71,11 @@ for (const dialect of dialects()) {
         expect(obj.geometries.every((g) => g.properties.code && g.properties.name)).toBe(true);
       }
       expect((await as(p, s)('GET', '/api/geo/layers/calles')).statusCode).toBe(400);
+      const gz = await as(p, s)('GET', '/api/geo/layers/municipios', undefined, { 'accept-encoding': 'gzip, br' });
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gz.rawPayload.length).toBeLessThan(700_000);
+      const again = await as(p, s)('GET', '/api/geo/layers/municipios', undefined, { 'if-none-match': String(gz.headers.etag) });
+      expect(again.statusCode).toBe(304);
     });
   });
 }
