@@ -1,6 +1,9 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
+/** The API server the dev server proxies to (OPENC5_API overrides it). */
+const api = process.env.OPENC5_API ?? 'http://127.0.0.1:8080';
+
 /**
  * The browser client: Vite root is src/web, the production build goes to
  * dist/web (served by the API server), and the dev server proxies /api to the
@@ -19,11 +22,11 @@ export default defineConfig({
   server: {
     host: '127.0.0.1',
     port: 5173,
-    proxy: { '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false } },
+    proxy: { '/api/': { target: api, changeOrigin: false } },
   },
   preview: {
     host: '127.0.0.1',
     port: 4173,
-    proxy: { '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false } },
+    proxy: { '/api/': { target: api, changeOrigin: false } },
   },
 });

@@ -1,5 +1,7 @@
 // `npm test`: everything that must hold before a change lands, in order of speed.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -9,7 +11,7 @@ const steps = [
   ['lint (eslint)', bin('eslint'), ['--max-warnings', '0', '.']],
   ['tipos (tsc)', bin('tsc'), ['--noEmit', '-p', '.']],
   ['web (vite build)', bin('vite'), ['build', '--logLevel', 'warn']],
-  ['pruebas (vitest: unitarias, API en SQLite y PostgreSQL, navegador)', bin('vitest'), ['run']],
+  ['pruebas (vitest: unitarias, API en SQLite y PostgreSQL, navegador)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${path.join(os.tmpdir(), `openc5-vitest-${process.pid}.json`)}`]],
 ];
 for (const [label, cmd, args] of steps) {
   const t0 = Date.now();
@@ -20,4 +22,12 @@ for (const [label, cmd, args] of steps) {
     process.exit(r.status ?? 1);
   }
   console.log(`✔ ${label} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+// One plain closing line that any CI reads: 'N passed, N failed, N skipped'.
+const report = path.join(os.tmpdir(), `openc5-vitest-${process.pid}.json`);
+if (fs.existsSync(report)) {
+  const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+  fs.rmSync(report);
+  console.log(`\nTests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 }

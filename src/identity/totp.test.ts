@@ -37,6 +37,8 @@ describe('TOTP (RFC 6238) and HOTP (RFC 4226)', () => {
   });
 
   it('builds a Key URI Format otpauth URL', () => {
-    expect(otpauthUrl('ABC', 'ana.torres')).toBe('otpauth://totp/OpenC5%3Aana.torres?secret=ABC&issuer=OpenC5&algorithm=SHA1&digits=6&period=30');
+    expect(otpauthUrl('ABC', 'ana.torres')).toBe(
+      'otpauth://totp/OpenC5%3Aana.torres?secret=ABC&issuer=OpenC5&algorithm=SHA1&digits=6&period=30',
+    );
   });
 });

@@ -4,7 +4,14 @@ import { ConfigError, loadConfig } from './config.js';
 describe('configuration', () => {
   it('has safe defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', sessionIdleMs: 30 * 60_000, sessionAbsoluteMs: 12 * 3_600_000, cookieSecure: false, demo: true });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      sessionIdleMs: 30 * 60_000,
+      sessionAbsoluteMs: 12 * 3_600_000,
+      cookieSecure: false,
+      demo: true,
+    });
     expect(c.databaseUrl).toBeUndefined();
   });
 

@@ -1,9 +1,20 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, getPlatform, getSession, logout, logoutEverywhere, putLanguage, type Language, type Platform, type Session } from './api.js';
+import {
+  ApiError,
+  api,
+  getPlatform,
+  getSession,
+  logout,
+  logoutEverywhere,
+  putLanguage,
+  type Language,
+  type Platform,
+  type Session,
+} from './api.js';
 import { AppContext, type AppServices } from './app-context.js';
 import { LoginPage } from './auth/login-page.js';
-import { applyLanguage, currentLanguage } from './i18n.js';
+import { applyLanguage, currentLanguage, readLanguageCookie } from './i18n.js';
 import { Shell } from './shell/shell.js';
 
 type Phase = 'loading' | 'anonymous' | 'signed-in';
@@ -36,10 +47,14 @@ export function App() {
     api.setCsrfToken(s.csrfToken);
     const cur = currentLanguage();
     const profile = s.user.language === 'en' || s.user.language === 'es' ? s.user.language : null;
-    if (fromLogin && chosenBeforeLogin.current) {
-      if (profile !== cur) putLanguage(cur).catch(() => undefined);
-    } else if (fromLogin && profile && profile !== cur) {
-      await applyLanguage(profile);
+    if (fromLogin) {
+      // The choice made on this browser (cookie or the switch on the login page) wins and is
+      // saved to the profile; without one, the profile's language applies.
+      if (chosenBeforeLogin.current || readLanguageCookie()) {
+        if (profile !== cur) putLanguage(cur).catch(() => undefined);
+      } else if (profile && profile !== cur) {
+        await applyLanguage(profile);
+      }
     }
     chosenBeforeLogin.current = false;
     setSession(s);

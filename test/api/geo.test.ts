@@ -14,8 +14,14 @@ for (const dialect of dialects()) {
     afterAll(async () => p?.close());
 
     it('loads the catalogue of 32 states and 2,469 municipalities once', async () => {
-      const states = await p.handle.db.selectFrom('geoState').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      const municipalities = await p.handle.db.selectFrom('geoMunicipality').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const states = await p.handle.db
+        .selectFrom('geoState')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const municipalities = await p.handle.db
+        .selectFrom('geoMunicipality')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(states.n)).toBe(32);
       expect(Number(municipalities.n)).toBe(2469);
       const cdmx = await p.handle.db.selectFrom('geoState').selectAll().where('code', '=', '09').executeTakeFirstOrThrow();
@@ -43,7 +49,10 @@ for (const dialect of dialects()) {
     it('says clearly when a point is outside Mexico or impossible', async () => {
       const sea = await as(p, s)('GET', '/api/geo/locate?lat=24.5&lon=-92.0');
       expect(sea.statusCode).toBe(404);
-      expect(sea.json().error).toMatchObject({ code: 'outside_mexico', message: 'El punto (24.5, -92) está fuera del territorio mexicano.' });
+      expect(sea.json().error).toMatchObject({
+        code: 'outside_mexico',
+        message: 'El punto (24.5, -92) está fuera del territorio mexicano.',
+      });
       const impossible = await as(p, s)('GET', '/api/geo/locate?lat=123&lon=-99');
       expect(impossible.statusCode).toBe(400);
       expect(impossible.json().error).toMatchObject({ code: 'validation', field: 'lat' });

@@ -13,7 +13,14 @@ for (const dialect of dialects()) {
       expect(first.catalogueLoaded).toBe(true);
       expect(first.demoAccounts.length).toBe(13);
       const count = async () =>
-        Number((await handle.db.selectFrom('appUser').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+        Number(
+          (
+            await handle.db
+              .selectFrom('appUser')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const users = await count();
       await first.app.close();
       const second = await createPlatform(config, { logger: false, handle, webRoot: '/nonexistent' });

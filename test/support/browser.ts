@@ -3,7 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean) as string[];
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(
+  Boolean,
+) as string[];
 
 export const chromiumPath = (): string | undefined => CANDIDATES.find((c) => fs.existsSync(c));
 export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -13,7 +15,11 @@ export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  * skips them with a loud message, unless REQUIRE_BROWSER=1 (CI), where it fails.
  */
 export function browserAvailable(): boolean {
-  const missing = !chromiumPath() ? 'Chromium (apt-get install -y chromium)' : !fs.existsSync(path.join(WEB_ROOT, 'index.html')) ? 'the web build (npm run build:web)' : null;
+  const missing = !chromiumPath()
+    ? 'Chromium (apt-get install -y chromium)'
+    : !fs.existsSync(path.join(WEB_ROOT, 'index.html'))
+      ? 'the web build (npm run build:web)'
+      : null;
   if (!missing) return true;
   if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but ${missing} is missing`);
   console.warn(`\n\n  ⚠⚠⚠  ${missing} missing: browser tests are SKIPPED.  ⚠⚠⚠\n\n`);

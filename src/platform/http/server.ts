@@ -172,7 +172,8 @@ export async function buildServer(ctx: AppContext, opts: BuildOptions = {}): Pro
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0];
     // The web client routes on the client side: any non-API GET gets the app shell.
-    if (hasWeb && req.method === 'GET' && !url.startsWith('/api/')) {
+    // Paths with a file extension (a stale /assets/… after a rebuild) get a real 404, not the shell.
+    if (hasWeb && req.method === 'GET' && !url.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(url)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
     return sendError(reply, req.lang, 404, 'route_not_found', t(req.lang, 'error.route_not_found', { method: req.method, url }));

@@ -25,7 +25,12 @@ export function AgenciesTab({ agencies, manageable, canWrite, onCreated }: Agenc
     const q = text.trim().toLocaleLowerCase();
     const filtering = !!(q || level || kind);
     return treeOrder(agencies)
-      .filter(({ agency: a }) => (!q || a.code.toLocaleLowerCase().includes(q) || a.name.toLocaleLowerCase().includes(q)) && (!level || a.level === level) && (!kind || a.kind === kind))
+      .filter(
+        ({ agency: a }) =>
+          (!q || a.code.toLocaleLowerCase().includes(q) || a.name.toLocaleLowerCase().includes(q)) &&
+          (!level || a.level === level) &&
+          (!kind || a.kind === kind),
+      )
       .map((r) => (filtering ? { ...r, depth: 0 } : r));
   }, [agencies, text, level, kind]);
 
@@ -56,7 +61,15 @@ export function AgenciesTab({ agencies, manageable, canWrite, onCreated }: Agenc
         />
       ) : null}
       <div className="toolbar">
-        <input type="search" className="toolbar-search" placeholder={t('agencies.filter')} aria-label={t('agencies.filter')} value={text} onChange={(e) => setText(e.target.value)} data-testid="agency-filter" />
+        <input
+          type="search"
+          className="toolbar-search"
+          placeholder={t('agencies.filter')}
+          aria-label={t('agencies.filter')}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          data-testid="agency-filter"
+        />
         <select aria-label={t('agencies.filterLevel')} value={level} onChange={(e) => setLevel(e.target.value)}>
           <option value="">
             {t('agencies.filterLevel')}: {t('common.all')}
@@ -104,7 +117,11 @@ export function AgenciesTab({ agencies, manageable, canWrite, onCreated }: Agenc
                 <td className="mono nowrap">{a.code}</td>
                 <td>
                   <span className="tree-indent" style={{ paddingLeft: `${depth * 1.1}rem` }}>
-                    {depth > 0 ? <span className="tree-branch" aria-hidden="true">└ </span> : null}
+                    {depth > 0 ? (
+                      <span className="tree-branch" aria-hidden="true">
+                        └{' '}
+                      </span>
+                    ) : null}
                     {a.name}
                   </span>
                 </td>
@@ -112,9 +129,13 @@ export function AgenciesTab({ agencies, manageable, canWrite, onCreated }: Agenc
                 <td>{t(`kinds.${a.kind}`)}</td>
                 <td>{jurisdiction(a)}</td>
                 <td>{a.region ? t(`regions.${a.region}`, { defaultValue: a.region }) : t('common.emptyValue')}</td>
-                <td className="mono">{a.parentId ? (byId.get(a.parentId)?.code ?? t('common.emptyValue')) : t('common.emptyValue')}</td>
+                <td className="mono">
+                  {(a.parentId && byId.get(a.parentId)?.code) || <span className="muted">{t('common.emptyValue')}</span>}
+                </td>
                 <td>
-                  <span className={`badge ${a.disabled ? 'badge--danger' : 'badge--ok'}`}>{a.disabled ? t('agencies.disabled') : t('agencies.active')}</span>
+                  <span className={`badge ${a.disabled ? 'badge--danger' : 'badge--ok'}`}>
+                    {a.disabled ? t('agencies.disabled') : t('agencies.active')}
+                  </span>
                 </td>
               </tr>
             ))}

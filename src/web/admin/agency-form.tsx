@@ -41,7 +41,15 @@ export function AgencyForm({ agencies, manageable, onCreated, onCancel }: Agency
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (busy) return;
-    const missing = !code.trim() ? 'code' : !name.trim() ? 'name' : level !== 'federal' && !stateCode ? 'stateCode' : level === 'municipal' && !municipalityCode ? 'municipalityCode' : null;
+    const missing = !code.trim()
+      ? 'code'
+      : !name.trim()
+        ? 'name'
+        : level !== 'federal' && !stateCode
+          ? 'stateCode'
+          : level === 'municipal' && !municipalityCode
+            ? 'municipalityCode'
+            : null;
     if (missing) {
       setError({ message: t('common.required'), field: missing });
       document.getElementById(`agency-${missing}`)?.focus();
@@ -82,13 +90,34 @@ export function AgencyForm({ agencies, manageable, onCreated, onCancel }: Agency
         </div>
       ) : null}
       <Field id="agency-code" label={t('agencies.code')} error={err('code')} help={t('agencies.codeHelp')}>
-        <input id="agency-code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} data-testid="agency-code" {...controlAria('agency-code', err('code'), true)} />
+        <input
+          id="agency-code"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="agency-code"
+          {...controlAria('agency-code', err('code'), true)}
+        />
       </Field>
       <Field id="agency-name" label={t('agencies.name')} error={err('name')} className="form-span-2">
-        <input id="agency-name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" data-testid="agency-name" {...controlAria('agency-name', err('name'))} />
+        <input
+          id="agency-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          autoComplete="off"
+          data-testid="agency-name"
+          {...controlAria('agency-name', err('name'))}
+        />
       </Field>
       <Field id="agency-level" label={t('agencies.level')} error={err('level')}>
-        <select id="agency-level" value={level} onChange={(e) => setLevel(e.target.value as AgencyLevel)} data-testid="agency-level" {...controlAria('agency-level', err('level'))}>
+        <select
+          id="agency-level"
+          value={level}
+          onChange={(e) => setLevel(e.target.value as AgencyLevel)}
+          data-testid="agency-level"
+          {...controlAria('agency-level', err('level'))}
+        >
           {AGENCY_LEVELS.filter((l) => isSystemAdmin || l !== 'federal').map((l) => (
             <option key={l} value={l}>
               {t(`levels.${l}`)}
@@ -97,7 +126,13 @@ export function AgencyForm({ agencies, manageable, onCreated, onCancel }: Agency
         </select>
       </Field>
       <Field id="agency-kind" label={t('agencies.kind')} error={err('kind')}>
-        <select id="agency-kind" value={kind} onChange={(e) => setKind(e.target.value as AgencyKind)} data-testid="agency-kind" {...controlAria('agency-kind', err('kind'))}>
+        <select
+          id="agency-kind"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as AgencyKind)}
+          data-testid="agency-kind"
+          {...controlAria('agency-kind', err('kind'))}
+        >
           {AGENCY_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`kinds.${k}`)}
@@ -143,7 +178,13 @@ export function AgencyForm({ agencies, manageable, onCreated, onCancel }: Agency
         </select>
       </Field>
       <Field id="agency-parentId" label={t('agencies.parent')} error={err('parentId')} className="form-span-2">
-        <select id="agency-parentId" value={parentId} onChange={(e) => setParentId(e.target.value)} data-testid="agency-parent" {...controlAria('agency-parentId', err('parentId'))}>
+        <select
+          id="agency-parentId"
+          value={parentId}
+          onChange={(e) => setParentId(e.target.value)}
+          data-testid="agency-parent"
+          {...controlAria('agency-parentId', err('parentId'))}
+        >
           {isSystemAdmin ? <option value="">{t('agencies.noParent')}</option> : null}
           {parents.map((p) => (
             <option key={p.id} value={p.id}>

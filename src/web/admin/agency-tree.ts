@@ -13,7 +13,10 @@ export function treeOrder(agencies: readonly Agency[]): { agency: Agency; depth:
     children.set(parent, list);
   }
   const sort = (list: Agency[]) =>
-    list.sort((x, y) => LEVEL_RANK[x.level] - LEVEL_RANK[y.level] || (x.stateCode ?? '').localeCompare(y.stateCode ?? '') || x.code.localeCompare(y.code));
+    list.sort(
+      (x, y) =>
+        LEVEL_RANK[x.level] - LEVEL_RANK[y.level] || (x.stateCode ?? '').localeCompare(y.stateCode ?? '') || x.code.localeCompare(y.code),
+    );
   const out: { agency: Agency; depth: number }[] = [];
   const walk = (parent: string | null, depth: number) => {
     for (const a of sort(children.get(parent) ?? [])) {
@@ -51,6 +54,9 @@ export function manageableAgencies(agencies: readonly Agency[], roles: readonly 
 /** Parents the server accepts for a new agency of this level and state. */
 export function possibleParents(agencies: readonly Agency[], level: Agency['level'], stateCode: string | null): Agency[] {
   return agencies.filter(
-    (p) => !p.disabled && LEVEL_RANK[p.level] <= LEVEL_RANK[level] && (p.level === 'federal' || (stateCode !== null && p.stateCode === stateCode)),
+    (p) =>
+      !p.disabled &&
+      LEVEL_RANK[p.level] <= LEVEL_RANK[level] &&
+      (p.level === 'federal' || (stateCode !== null && p.stateCode === stateCode)),
   );
 }

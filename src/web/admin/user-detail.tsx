@@ -57,12 +57,20 @@ export function UserDetail({ user, agency, grantable, onChanged }: UserDetailPro
     const p = pending;
     setBusy(true);
     try {
-      const updated = p === 'roles' ? await setUserRoles(user.id, roles) : p === 'password' ? await setUserPassword(user.id, password) : await userAction(user.id, p);
+      const updated =
+        p === 'roles'
+          ? await setUserRoles(user.id, roles)
+          : p === 'password'
+            ? await setUserPassword(user.id, password)
+            : await userAction(user.id, p);
       if (p === 'password') setPassword('');
       setDone(t(`users.done.${p}`));
       onChanged(updated);
     } catch (err) {
-      setError({ ...toFormError(err, t('common.unexpectedError')), at: p === 'roles' ? 'roles' : p === 'password' ? 'password' : 'actions' });
+      setError({
+        ...toFormError(err, t('common.unexpectedError')),
+        at: p === 'roles' ? 'roles' : p === 'password' ? 'password' : 'actions',
+      });
     } finally {
       setBusy(false);
       setPending(null);
@@ -71,7 +79,17 @@ export function UserDetail({ user, agency, grantable, onChanged }: UserDetailPro
 
   const fmt = new Intl.DateTimeFormat(locale(currentLanguage()), { dateStyle: 'medium', timeStyle: 'short' });
   const danger = pending === 'disable' || pending === 'reset-mfa' || pending === 'password';
-  const confirmLabel = pending ? t(pending === 'roles' ? 'users.saveRoles' : pending === 'password' ? 'users.setPassword' : pending === 'reset-mfa' ? 'users.resetMfa' : `users.${pending}`) : '';
+  const confirmLabel = pending
+    ? t(
+        pending === 'roles'
+          ? 'users.saveRoles'
+          : pending === 'password'
+            ? 'users.setPassword'
+            : pending === 'reset-mfa'
+              ? 'users.resetMfa'
+              : `users.${pending}`,
+      )
+    : '';
   return (
     <section className="card user-detail" aria-labelledby="user-detail-title" data-testid="user-detail" data-username={user.username}>
       <header className="user-detail-head">
@@ -111,10 +129,18 @@ export function UserDetail({ user, agency, grantable, onChanged }: UserDetailPro
               legend={t('users.roles')}
               roles={shownRoles}
               value={roles}
-              onChange={(r) => setRoles([...r, ...user.roles.filter((x) => !grantable.includes(x))].filter((x, i, a) => a.indexOf(x) === i))}
+              onChange={(r) =>
+                setRoles([...r, ...user.roles.filter((x) => !grantable.includes(x))].filter((x, i, a) => a.indexOf(x) === i))
+              }
               error={error?.at === 'roles' ? error.message : undefined}
             />
-            <button type="button" className="btn btn--primary" disabled={!rolesChanged || busy} onClick={() => ask('roles')} data-testid="user-save-roles">
+            <button
+              type="button"
+              className="btn btn--primary"
+              disabled={!rolesChanged || busy}
+              onClick={() => ask('roles')}
+              data-testid="user-save-roles"
+            >
               {t('users.saveRoles')}
             </button>
           </div>
@@ -154,7 +180,12 @@ export function UserDetail({ user, agency, grantable, onChanged }: UserDetailPro
             }}
           >
             <input type="text" name="username" autoComplete="username" value={user.username} readOnly hidden />
-            <Field id="detail-password" label={t('users.newPassword')} error={error?.at === 'password' ? error.message : undefined} help={t('users.passwordHelp')}>
+            <Field
+              id="detail-password"
+              label={t('users.newPassword')}
+              error={error?.at === 'password' ? error.message : undefined}
+              help={t('users.passwordHelp')}
+            >
               <div className="input-with-button">
                 <input
                   id="detail-password"

@@ -9,7 +9,13 @@ import { RoleCheckboxes } from './role-checkboxes.js';
 
 const FIELDS = ['agencyId', 'username', 'fullName', 'email', 'password', 'roles', 'language'] as const;
 
-type UserFormProps = { agencies: Agency[]; grantable: readonly Role[]; defaultAgencyId: string; onCreated: (u: User) => void; onCancel: () => void };
+type UserFormProps = {
+  agencies: Agency[];
+  grantable: readonly Role[];
+  defaultAgencyId: string;
+  onCreated: (u: User) => void;
+  onCancel: () => void;
+};
 
 /** New user: agency, identity, initial password and roles (2FA is enrolled at the first sign-in). */
 export function UserForm({ agencies, grantable, defaultAgencyId, onCreated, onCancel }: UserFormProps) {
@@ -40,7 +46,15 @@ export function UserForm({ agencies, grantable, defaultAgencyId, onCreated, onCa
     setBusy(true);
     setError(null);
     try {
-      const u = await createUser({ agencyId, username: username.trim(), fullName: fullName.trim(), email: email.trim() || null, password, roles, language });
+      const u = await createUser({
+        agencyId,
+        username: username.trim(),
+        fullName: fullName.trim(),
+        email: email.trim() || null,
+        password,
+        roles,
+        language,
+      });
       onCreated(u);
     } catch (err) {
       const fe = toFormError(err, t('common.unexpectedError'));
@@ -64,7 +78,13 @@ export function UserForm({ agencies, grantable, defaultAgencyId, onCreated, onCa
         </div>
       ) : null}
       <Field id="user-agencyId" label={t('users.agency')} error={err('agencyId')} className="form-span-2">
-        <select id="user-agencyId" value={agencyId} onChange={(e) => setAgencyId(e.target.value)} data-testid="user-agency" {...controlAria('user-agencyId', err('agencyId'))}>
+        <select
+          id="user-agencyId"
+          value={agencyId}
+          onChange={(e) => setAgencyId(e.target.value)}
+          data-testid="user-agency"
+          {...controlAria('user-agencyId', err('agencyId'))}
+        >
           {agencies.map((a) => (
             <option key={a.id} value={a.id}>
               {a.code} · {a.name}
@@ -73,16 +93,37 @@ export function UserForm({ agencies, grantable, defaultAgencyId, onCreated, onCa
         </select>
       </Field>
       <Field id="user-language" label={t('users.language')} error={err('language')}>
-        <select id="user-language" value={language} onChange={(e) => setLanguage(e.target.value === 'en' ? 'en' : 'es')} data-testid="user-language">
+        <select
+          id="user-language"
+          value={language}
+          onChange={(e) => setLanguage(e.target.value === 'en' ? 'en' : 'es')}
+          data-testid="user-language"
+        >
           <option value="es">{t('lang.esName')}</option>
           <option value="en">{t('lang.enName')}</option>
         </select>
       </Field>
       <Field id="user-username" label={t('users.username')} error={err('username')} help={t('users.usernameHelp')}>
-        <input id="user-username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoCapitalize="none" spellCheck={false} data-testid="user-username" {...controlAria('user-username', err('username'), true)} />
+        <input
+          id="user-username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          data-testid="user-username"
+          {...controlAria('user-username', err('username'), true)}
+        />
       </Field>
       <Field id="user-fullName" label={t('users.fullName')} error={err('fullName')}>
-        <input id="user-fullName" value={fullName} onChange={(e) => setFullName(e.target.value)} autoComplete="off" data-testid="user-fullname" {...controlAria('user-fullName', err('fullName'))} />
+        <input
+          id="user-fullName"
+          value={fullName}
+          onChange={(e) => setFullName(e.target.value)}
+          autoComplete="off"
+          data-testid="user-fullname"
+          {...controlAria('user-fullName', err('fullName'))}
+        />
       </Field>
       <Field
         id="user-email"
@@ -93,13 +134,37 @@ export function UserForm({ agencies, grantable, defaultAgencyId, onCreated, onCa
         }
         error={err('email')}
       >
-        <input id="user-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" data-testid="user-email" {...controlAria('user-email', err('email'))} />
+        <input
+          id="user-email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoComplete="off"
+          data-testid="user-email"
+          {...controlAria('user-email', err('email'))}
+        />
       </Field>
       <Field id="user-password" label={t('users.password')} error={err('password')} help={t('users.passwordHelp')} className="form-span">
-        <input id="user-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" data-testid="user-password" {...controlAria('user-password', err('password'), true)} />
+        <input
+          id="user-password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="new-password"
+          data-testid="user-password"
+          {...controlAria('user-password', err('password'), true)}
+        />
       </Field>
       <div className="form-span">
-        <RoleCheckboxes id="user-roles" legend={t('users.roles')} roles={grantable} value={roles} onChange={setRoles} error={err('roles')} help={t('users.rolesHelp')} />
+        <RoleCheckboxes
+          id="user-roles"
+          legend={t('users.roles')}
+          roles={grantable}
+          value={roles}
+          onChange={setRoles}
+          error={err('roles')}
+          help={t('users.rolesHelp')}
+        />
       </div>
       <div className="form-actions form-span">
         <button type="button" className="btn" onClick={onCancel} disabled={busy}>

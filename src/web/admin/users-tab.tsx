@@ -11,7 +11,11 @@ type Status = '' | 'active' | 'locked' | 'disabled' | 'mfaPending';
 const STATUSES: Status[] = ['', 'active', 'locked', 'disabled', 'mfaPending'];
 
 const matchesStatus = (u: User, s: Status) =>
-  s === '' || (s === 'active' && !u.locked && !u.disabled) || (s === 'locked' && u.locked) || (s === 'disabled' && u.disabled) || (s === 'mfaPending' && !u.mfaEnrolled);
+  s === '' ||
+  (s === 'active' && !u.locked && !u.disabled) ||
+  (s === 'locked' && u.locked) ||
+  (s === 'disabled' && u.disabled) ||
+  (s === 'mfaPending' && !u.mfaEnrolled);
 
 type UsersTabProps = {
   users: User[];
@@ -40,7 +44,10 @@ export function UsersTab({ users, agencies, manageable, onCreated, onChanged }: 
     return users
       .filter(
         (u) =>
-          (!q || u.username.toLocaleLowerCase().includes(q) || u.fullName.toLocaleLowerCase().includes(q) || (u.email ?? '').toLocaleLowerCase().includes(q)) &&
+          (!q ||
+            u.username.toLocaleLowerCase().includes(q) ||
+            u.fullName.toLocaleLowerCase().includes(q) ||
+            (u.email ?? '').toLocaleLowerCase().includes(q)) &&
           (!agencyId || u.agencyId === agencyId) &&
           (!role || u.roles.includes(role)) &&
           matchesStatus(u, status),
@@ -72,8 +79,21 @@ export function UsersTab({ users, agencies, manageable, onCreated, onChanged }: 
         />
       ) : null}
       <div className="toolbar">
-        <input type="search" className="toolbar-search" placeholder={t('users.filter')} aria-label={t('users.filter')} value={text} onChange={(e) => setText(e.target.value)} data-testid="user-filter" />
-        <select aria-label={t('users.filterAgency')} value={agencyId} onChange={(e) => setAgencyId(e.target.value)} data-testid="user-filter-agency">
+        <input
+          type="search"
+          className="toolbar-search"
+          placeholder={t('users.filter')}
+          aria-label={t('users.filter')}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          data-testid="user-filter"
+        />
+        <select
+          aria-label={t('users.filterAgency')}
+          value={agencyId}
+          onChange={(e) => setAgencyId(e.target.value)}
+          data-testid="user-filter-agency"
+        >
           <option value="">
             {t('users.filterAgency')}: {t('common.all')}
           </option>
@@ -83,7 +103,12 @@ export function UsersTab({ users, agencies, manageable, onCreated, onChanged }: 
             </option>
           ))}
         </select>
-        <select aria-label={t('users.filterRole')} value={role} onChange={(e) => setRole(e.target.value as Role | '')} data-testid="user-filter-role">
+        <select
+          aria-label={t('users.filterRole')}
+          value={role}
+          onChange={(e) => setRole(e.target.value as Role | '')}
+          data-testid="user-filter-role"
+        >
           <option value="">
             {t('users.filterRole')}: {t('common.all')}
           </option>
@@ -93,7 +118,12 @@ export function UsersTab({ users, agencies, manageable, onCreated, onChanged }: 
             </option>
           ))}
         </select>
-        <select aria-label={t('users.filterStatus')} value={status} onChange={(e) => setStatus(e.target.value as Status)} data-testid="user-filter-status">
+        <select
+          aria-label={t('users.filterStatus')}
+          value={status}
+          onChange={(e) => setStatus(e.target.value as Status)}
+          data-testid="user-filter-status"
+        >
           {STATUSES.map((s) => (
             <option key={s || 'all'} value={s}>
               {t('users.filterStatus')}: {t(`users.statusFilter.${s || 'all'}`)}
@@ -121,7 +151,13 @@ export function UsersTab({ users, agencies, manageable, onCreated, onChanged }: 
             </thead>
             <tbody>
               {rows.map((u) => (
-                <tr key={u.id} className={u.id === selected ? 'is-selected' : undefined} onClick={() => setSelected(u.id)} data-testid="user-row" data-username={u.username}>
+                <tr
+                  key={u.id}
+                  className={u.id === selected ? 'is-selected' : undefined}
+                  onClick={() => setSelected(u.id)}
+                  data-testid="user-row"
+                  data-username={u.username}
+                >
                   <td className="nowrap">
                     <button type="button" className="row-link mono" onClick={() => setSelected(u.id)} aria-pressed={u.id === selected}>
                       {u.username}

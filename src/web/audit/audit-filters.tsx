@@ -8,9 +8,20 @@ export type FilterDraft = { from: string; to: string; actor: string; action: str
 export const EMPTY_DRAFT: FilterDraft = { from: '', to: '', actor: '', action: '', outcome: '' };
 
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
-export const toFilter = (d: FilterDraft): AuditFilter => ({ from: toIso(d.from), to: toIso(d.to), actor: d.actor || undefined, action: d.action || undefined, outcome: d.outcome });
+export const toFilter = (d: FilterDraft): AuditFilter => ({
+  from: toIso(d.from),
+  to: toIso(d.to),
+  actor: d.actor || undefined,
+  action: d.action || undefined,
+  outcome: d.outcome,
+});
 
-type AuditFiltersProps = { initial: FilterDraft; knownActions: string[]; onApply: (d: FilterDraft) => void; fieldError: { field: string; message: string } | null };
+type AuditFiltersProps = {
+  initial: FilterDraft;
+  knownActions: string[];
+  onApply: (d: FilterDraft) => void;
+  fieldError: { field: string; message: string } | null;
+};
 
 export function AuditFilters({ initial, knownActions, onApply, fieldError }: AuditFiltersProps) {
   const { t } = useTranslation();
@@ -27,21 +38,55 @@ export function AuditFilters({ initial, knownActions, onApply, fieldError }: Aud
     setRangeError(false);
     onApply(d);
   };
-  const err = (f: keyof FilterDraft) => (f === 'to' && rangeError ? t('audit.rangeInvalid') : fieldError?.field === f ? fieldError.message : undefined);
+  const err = (f: keyof FilterDraft) =>
+    f === 'to' && rangeError ? t('audit.rangeInvalid') : fieldError?.field === f ? fieldError.message : undefined;
 
   return (
     <form className="filters" onSubmit={submit} noValidate data-testid="audit-filters" role="search">
       <Field id="audit-from" label={t('audit.from')} error={err('from')}>
-        <input id="audit-from" type="datetime-local" step={1} value={d.from} onChange={(e) => set('from', e.target.value)} data-testid="audit-from" {...controlAria('audit-from', err('from'))} />
+        <input
+          id="audit-from"
+          type="datetime-local"
+          step={1}
+          value={d.from}
+          onChange={(e) => set('from', e.target.value)}
+          data-testid="audit-from"
+          {...controlAria('audit-from', err('from'))}
+        />
       </Field>
       <Field id="audit-to" label={t('audit.to')} error={err('to')}>
-        <input id="audit-to" type="datetime-local" step={1} value={d.to} onChange={(e) => set('to', e.target.value)} data-testid="audit-to" {...controlAria('audit-to', err('to'))} />
+        <input
+          id="audit-to"
+          type="datetime-local"
+          step={1}
+          value={d.to}
+          onChange={(e) => set('to', e.target.value)}
+          data-testid="audit-to"
+          {...controlAria('audit-to', err('to'))}
+        />
       </Field>
       <Field id="audit-actor" label={t('audit.actor')} error={err('actor')}>
-        <input id="audit-actor" value={d.actor} onChange={(e) => set('actor', e.target.value)} autoComplete="off" spellCheck={false} data-testid="audit-actor" {...controlAria('audit-actor', err('actor'))} />
+        <input
+          id="audit-actor"
+          value={d.actor}
+          onChange={(e) => set('actor', e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="audit-actor"
+          {...controlAria('audit-actor', err('actor'))}
+        />
       </Field>
       <Field id="audit-action" label={t('audit.action')} error={err('action')}>
-        <input id="audit-action" list="audit-actions" value={d.action} onChange={(e) => set('action', e.target.value)} autoComplete="off" spellCheck={false} data-testid="audit-action" {...controlAria('audit-action', err('action'))} />
+        <input
+          id="audit-action"
+          list="audit-actions"
+          value={d.action}
+          onChange={(e) => set('action', e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="audit-action"
+          {...controlAria('audit-action', err('action'))}
+        />
       </Field>
       <datalist id="audit-actions">
         {knownActions.map((a) => (
@@ -49,7 +94,12 @@ export function AuditFilters({ initial, knownActions, onApply, fieldError }: Aud
         ))}
       </datalist>
       <Field id="audit-outcome" label={t('audit.outcome')} error={err('outcome')}>
-        <select id="audit-outcome" value={d.outcome} onChange={(e) => set('outcome', e.target.value as AuditOutcome | '')} data-testid="audit-outcome">
+        <select
+          id="audit-outcome"
+          value={d.outcome}
+          onChange={(e) => set('outcome', e.target.value as AuditOutcome | '')}
+          data-testid="audit-outcome"
+        >
           <option value="">{t('common.all')}</option>
           {AUDIT_OUTCOMES.map((o) => (
             <option key={o} value={o}>

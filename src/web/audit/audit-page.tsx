@@ -6,7 +6,7 @@ import { fieldOf } from '../ui/errors.js';
 import { useLoad } from '../ui/use-load.js';
 import { AuditFilters, EMPTY_DRAFT, toFilter, type FilterDraft } from './audit-filters.js';
 import { AuditTable } from './audit-table.js';
-import { VerifyButton } from './verify-button.js';
+import { VerifyButton, VerifyResult, type Verification } from './verify-button.js';
 
 const PAGE_SIZES = [50, 100, 200] as const;
 
@@ -20,6 +20,7 @@ export default function AuditPage() {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
   const [tick, setTick] = useState(0);
+  const [verification, setVerification] = useState<Verification | null>(null);
   const agencies = useLoad(() => getAgencies().then((r) => r.agencies), 'agencies', t('common.unexpectedError'));
   const codeOf = useMemo(() => new Map((agencies.data ?? []).map((a) => [a.id, a.code])), [agencies.data]);
   const filter = useMemo(() => toFilter(draft), [draft]);
@@ -65,13 +66,20 @@ export default function AuditPage() {
           <a className="btn" href={auditExportUrl(filter)} download data-testid="audit-export">
             {t('audit.export')}
           </a>
-          <VerifyButton />
+          <VerifyButton onResult={setVerification} />
         </div>
       </div>
+      {verification ? <VerifyResult value={verification} onClose={() => setVerification(null)} /> : null}
       <AuditFilters initial={draft} knownActions={knownActions} onApply={apply} fieldError={fieldError} />
       {error && !fieldError ? <Alert kind="error">{error.message}</Alert> : null}
       <div className="pager" aria-busy={loading}>
-        <button type="button" className="btn btn--small" disabled={cursors.length <= 1 || loading} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="audit-newer">
+        <button
+          type="button"
+          className="btn btn--small"
+          disabled={cursors.length <= 1 || loading}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+          data-testid="audit-newer"
+        >
           ← {t('audit.newer')}
         </button>
         <span className="pager-page" data-testid="audit-page-number">

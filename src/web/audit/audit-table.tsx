@@ -9,7 +9,15 @@ const OUTCOME_BADGE: Record<string, string> = { ok: 'badge--ok', denied: 'badge-
 export function AuditTable({ entries, agencyCode }: { entries: AuditEntry[]; agencyCode: (id: string | null) => string }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<Set<number>>(new Set());
-  const fmt = new Intl.DateTimeFormat(locale(currentLanguage()), { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  const fmt = new Intl.DateTimeFormat(locale(currentLanguage()), {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
   const toggle = (seq: number) =>
     setOpen((s) => {
       const n = new Set(s);
@@ -50,7 +58,9 @@ export function AuditTable({ entries, agencyCode }: { entries: AuditEntry[]; age
                   <td className="mono">{agencyCode(e.actorAgencyId)}</td>
                   <td className="mono">{e.action}</td>
                   <td>
-                    <span className={`badge ${OUTCOME_BADGE[e.outcome] ?? 'badge--muted'}`}>{t(`audit.outcomes.${e.outcome}`, { defaultValue: e.outcome })}</span>
+                    <span className={`badge ${OUTCOME_BADGE[e.outcome] ?? 'badge--muted'}`}>
+                      {t(`audit.outcomes.${e.outcome}`, { defaultValue: e.outcome })}
+                    </span>
                   </td>
                   <td className="truncate" title={e.targetId ?? undefined}>
                     {e.targetType ? <span className="muted">{e.targetType}: </span> : null}
@@ -58,7 +68,13 @@ export function AuditTable({ entries, agencyCode }: { entries: AuditEntry[]; age
                   </td>
                   <td className="mono nowrap">{e.ip ?? ''}</td>
                   <td>
-                    <button type="button" className="icon-btn" aria-expanded={isOpen} aria-label={t('audit.showDetails', { seq: e.seq })} onClick={() => toggle(e.seq)}>
+                    <button
+                      type="button"
+                      className="icon-btn"
+                      aria-expanded={isOpen}
+                      aria-label={t('audit.showDetails', { seq: e.seq })}
+                      onClick={() => toggle(e.seq)}
+                    >
                       {isOpen ? '−' : '+'}
                     </button>
                   </td>

@@ -56,7 +56,11 @@ export function CredentialsForm({ onStage }: { onStage: (stage: LoginStage, user
   return (
     <form className="form" onSubmit={submit} noValidate data-testid="login-form" aria-busy={busy}>
       <h2 className="login-step-title">{t('login.title')}</h2>
-      {general ? <Alert kind="error" testId="login-error">{general}</Alert> : null}
+      {general ? (
+        <Alert kind="error" testId="login-error">
+          {general}
+        </Alert>
+      ) : null}
       <Field id="login-username" label={t('login.username')} error={userErr}>
         <input
           id="login-username"

@@ -72,5 +72,14 @@ export function EnrollStep({ onDone, onStartOver }: { onDone: () => Promise<void
     </div>
   );
 
-  return <MfaForm title={t('login.enrollTitle')} intro={intro} help={t('login.codeFormat')} onDone={onDone} onStartOver={onStartOver} testId="enroll-form" />;
+  return (
+    <MfaForm
+      title={t('login.enrollTitle')}
+      intro={intro}
+      help={t('login.codeFormat')}
+      onDone={onDone}
+      onStartOver={onStartOver}
+      testId="enroll-form"
+    />
+  );
 }

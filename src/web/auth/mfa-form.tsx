@@ -6,7 +6,14 @@ import { Field } from '../ui/field.js';
 import { errorFor, formLevel, toFormError, type FormError } from '../ui/errors.js';
 import { CodeInput } from './code-input.js';
 
-type MfaFormProps = { title: string; intro?: ReactNode; help: string; onDone: () => Promise<void>; onStartOver: () => void; testId: string };
+type MfaFormProps = {
+  title: string;
+  intro?: ReactNode;
+  help: string;
+  onDone: () => Promise<void>;
+  onStartOver: () => void;
+  testId: string;
+};
 
 /** Second factor: the TOTP code. Submits by itself once the sixth digit is typed. */
 export function MfaForm({ title, intro, help, onDone, onStartOver, testId }: MfaFormProps) {
@@ -53,7 +60,11 @@ export function MfaForm({ title, intro, help, onDone, onStartOver, testId }: Mfa
     <form className="form" onSubmit={submit} noValidate data-testid={testId} aria-busy={busy}>
       <h2 className="login-step-title">{title}</h2>
       {intro}
-      {general ? <Alert kind="error" testId="login-error">{general}</Alert> : null}
+      {general ? (
+        <Alert kind="error" testId="login-error">
+          {general}
+        </Alert>
+      ) : null}
       <Field id="mfa-code" label={t('login.code')} error={codeErr} help={help}>
         <CodeInput id="mfa-code" ref={inputRef} value={code} onChange={setCode} error={codeErr} />
       </Field>

@@ -8,7 +8,12 @@ export type HoverInfo = { x: number; y: number; lines: HoverLine[] };
 export function HoverTooltip({ info }: { info: HoverInfo }) {
   const { t } = useTranslation();
   return (
-    <div className="map-tooltip" style={{ transform: `translate(${info.x + 14}px, ${info.y + 14}px)` }} data-testid="map-tooltip" aria-hidden="true">
+    <div
+      className="map-tooltip"
+      style={{ transform: `translate(${info.x + 14}px, ${info.y + 14}px)` }}
+      data-testid="map-tooltip"
+      aria-hidden="true"
+    >
       {info.lines.map((l) => (
         <div key={l.layer} className="map-tooltip-line">
           <span className="map-tooltip-kind">{t(`map.hover.${l.layer}`)}</span>

@@ -45,7 +45,9 @@ export function LayerPanel({ layers, zoom, onToggle, onRetry, onReset }: LayerPa
                 <span className="layer-name">{t(`map.layer.${g.name}`)}</span>
               </label>
               {s.status === 'loading' ? <span className="layer-note">{t('map.layerLoading')}</span> : null}
-              {s.status !== 'loading' && belowZoom && g.minzoom > 0 ? <span className="layer-note">{t('map.fromZoom', { zoom: g.minzoom })}</span> : null}
+              {s.status !== 'loading' && belowZoom && g.minzoom > 0 ? (
+                <span className="layer-note">{t('map.fromZoom', { zoom: g.minzoom })}</span>
+              ) : null}
               {s.status === 'error' ? (
                 <span className="layer-error" role="alert">
                   {t('map.layerFailed', { message: s.error ?? '' })}{' '}

@@ -24,7 +24,12 @@ export type LayerGroup = {
 type FillPaint = NonNullable<Extract<AddLayerObject, { type: 'fill' }>['paint']>;
 
 /** Fill opacity that rises while the feature is hovered (feature state `hover`). */
-const hoverOpacity = (base: number, hovered: number): FillPaint['fill-opacity'] => ['case', ['boolean', ['feature-state', 'hover'], false], hovered, base];
+const hoverOpacity = (base: number, hovered: number): FillPaint['fill-opacity'] => [
+  'case',
+  ['boolean', ['feature-state', 'hover'], false],
+  hovered,
+  base,
+];
 
 /** No selection: a filter that matches nothing. */
 export const NOTHING: FilterSpec = ['==', ['get', 'code'], '\u0000'];

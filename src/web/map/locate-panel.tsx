@@ -3,9 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { LocateResult } from '../api.js';
 
 export type LocateState = { lat: number; lon: number } & (
-  | { status: 'loading' }
-  | { status: 'ok'; result: LocateResult }
-  | { status: 'error'; code: string; message: string }
+  { status: 'loading' } | { status: 'ok'; result: LocateResult } | { status: 'error'; code: string; message: string }
 );
 
 function Row({ label, testId, code, children }: { label: string; testId: string; code?: string; children: ReactNode }) {
@@ -43,7 +41,13 @@ export function LocatePanel({ state, onClose }: { state: LocateState | null; onC
   };
   const empty = t('common.emptyValue');
   return (
-    <section className="map-panel map-locate" aria-labelledby="locate-title" data-testid="locate-panel" data-status={state.status} aria-live="polite">
+    <section
+      className="map-panel map-locate"
+      aria-labelledby="locate-title"
+      data-testid="locate-panel"
+      data-status={state.status}
+      aria-live="polite"
+    >
       <div className="map-panel-head">
         <h2 id="locate-title">{t('map.locate.title')}</h2>
         <button type="button" className="icon-btn" onClick={onClose} aria-label={t('map.locate.close')} data-testid="locate-close">

@@ -33,8 +33,7 @@ declare global {
 }
 
 type Layers = Record<GeoLayerName, LayerState>;
-const initialLayers = (): Layers =>
-  Object.fromEntries(GEO_LAYERS.map((n) => [n, { visible: true, status: 'idle' }])) as Layers;
+const initialLayers = (): Layers => Object.fromEntries(GEO_LAYERS.map((n) => [n, { visible: true, status: 'idle' }])) as Layers;
 
 /** Which layer groups a search hit selects, and how close to fly. */
 const HIT_TARGET: Record<SearchKind, { groups: GeoLayerName[]; maxZoom: number }> = {
@@ -43,6 +42,9 @@ const HIT_TARGET: Record<SearchKind, { groups: GeoLayerName[]; maxZoom: number }
   colonia: { groups: ['colonias'], maxZoom: 16 },
   quadrant: { groups: ['cuadrantes'], maxZoom: 16 },
 };
+
+/** Room for the search box above the country when showing all of Mexico. */
+const VIEW_PADDING = { top: 64, bottom: 24, left: 24, right: 24 };
 
 /** Layers that are only worth downloading once the user zooms close to them. */
 const LAZY_MARGIN = 2;
@@ -119,7 +121,7 @@ export default function MexicoMap() {
         container,
         style: isStyleUrl(tileUrl) ? tileUrl : baseStyle(tileUrl, attribution),
         bounds: MEXICO_BOUNDS,
-        fitBoundsOptions: { padding: 24 },
+        fitBoundsOptions: { padding: VIEW_PADDING },
         minZoom: 3,
         maxZoom: 18,
         maxBounds: [
@@ -140,7 +142,10 @@ export default function MexicoMap() {
     map.touchZoomRotate.disableRotation();
     map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
     map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
-    map.addControl(new AttributionControl({ compact: true, customAttribution: attribution && !tileUrl?.includes('{z}') ? attribution : undefined }), 'bottom-right');
+    map.addControl(
+      new AttributionControl({ compact: true, customAttribution: attribution && !tileUrl?.includes('{z}') ? attribution : undefined }),
+      'bottom-right',
+    );
 
     map.on('load', () => {
       const basemap = !!tileUrl;
@@ -173,7 +178,9 @@ export default function MexicoMap() {
       frame = 0;
       if (!lastPoint || !map.isStyleLoaded()) return;
       const z = map.getZoom();
-      const queryable = LAYER_GROUPS.filter((g) => layersRef.current[g.name].visible && z >= g.minzoom && map.getLayer(g.hoverLayer)).map((g) => g.hoverLayer);
+      const queryable = LAYER_GROUPS.filter((g) => layersRef.current[g.name].visible && z >= g.minzoom && map.getLayer(g.hoverLayer)).map(
+        (g) => g.hoverLayer,
+      );
       const feats: MapGeoJSONFeature[] = queryable.length ? map.queryRenderedFeatures(lastPoint, { layers: queryable }) : [];
       const bySource = new Map<string, MapGeoJSONFeature>();
       for (const f of feats) if (!bySource.has(f.source)) bySource.set(f.source, f);
@@ -202,11 +209,14 @@ export default function MexicoMap() {
       lastPoint = e.point;
       if (!frame) frame = requestAnimationFrame(doHover);
     });
-    map.on('mouseout', () => {
+    // `mouseleave` on the container also fires when the pointer moves onto an overlay panel.
+    const leave = () => {
       lastPoint = null;
       clearHover();
+      map.getCanvas().style.cursor = '';
       setHover(null);
-    });
+    };
+    container.addEventListener('mouseleave', leave);
     map.on('dragstart', () => setHover(null));
 
     map.on('click', (e) => locateAt(map, e.lngLat.lat, e.lngLat.lng));
@@ -218,6 +228,7 @@ export default function MexicoMap() {
     const resize = new ResizeObserver(() => map.resize());
     resize.observe(container);
     return () => {
+      container.removeEventListener('mouseleave', leave);
       resize.disconnect();
       if (frame) cancelAnimationFrame(frame);
       locateCtrl.current?.abort();
@@ -274,7 +285,7 @@ export default function MexicoMap() {
     ensureLoaded(name);
   };
 
-  const resetView = () => mapRef.current?.fitBounds(MEXICO_BOUNDS, { padding: 24, duration: 800 });
+  const resetView = () => mapRef.current?.fitBounds(MEXICO_BOUNDS, { padding: VIEW_PADDING, duration: 800 });
 
   // ── search ───────────────────────────────────────────────────────────────
   const onSelect = (hit: SearchHit) => {
@@ -282,7 +293,8 @@ export default function MexicoMap() {
     if (!map) return;
     const target = HIT_TARGET[hit.kind];
     for (const g of LAYER_GROUPS) {
-      if (map.getLayer(`${g.name}-selected`)) map.setFilter(`${g.name}-selected`, target.groups.includes(g.name) ? byCode(hit.code) : NOTHING);
+      if (map.getLayer(`${g.name}-selected`))
+        map.setFilter(`${g.name}-selected`, target.groups.includes(g.name) ? byCode(hit.code) : NOTHING);
     }
     for (const name of target.groups) {
       if (!layersRef.current[name].visible) toggle(name, true);

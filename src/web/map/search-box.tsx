@@ -18,9 +18,16 @@ export function SearchBox({ onSelect }: { onSelect: (hit: SearchHit) => void }) 
   const [error, setError] = useState<string | null>(null);
   const [searched, setSearched] = useState('');
   const wrapRef = useRef<HTMLDivElement>(null);
+  /** The text put in the box by choosing a result: not searched again. */
+  const chosenRef = useRef<string | null>(null);
 
   useEffect(() => {
     const term = q.trim();
+    if (chosenRef.current !== null && chosenRef.current === q) {
+      setBusy(false);
+      return;
+    }
+    chosenRef.current = null;
     if (term.length < 2) {
       setResults([]);
       setSearched('');
@@ -64,6 +71,7 @@ export function SearchBox({ onSelect }: { onSelect: (hit: SearchHit) => void }) 
   }, []);
 
   const choose = (hit: SearchHit) => {
+    chosenRef.current = hit.name;
     setQ(hit.name);
     setOpen(false);
     onSelect(hit);

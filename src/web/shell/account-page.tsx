@@ -76,13 +76,34 @@ export function AccountPage() {
           {done ? <Alert kind="success">{t('account.changed')}</Alert> : null}
           <input type="text" name="username" autoComplete="username" value={session.user.username} readOnly hidden />
           <Field id="acc-current" label={t('account.currentPassword')} error={errorFor(error, 'currentPassword')}>
-            <input id="acc-current" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} {...controlAria('acc-current', errorFor(error, 'currentPassword'))} />
+            <input
+              id="acc-current"
+              type="password"
+              autoComplete="current-password"
+              value={current}
+              onChange={(e) => setCurrent(e.target.value)}
+              {...controlAria('acc-current', errorFor(error, 'currentPassword'))}
+            />
           </Field>
           <Field id="acc-new" label={t('account.newPassword')} error={errorFor(error, 'newPassword')} help={t('account.passwordHelp')}>
-            <input id="acc-new" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} {...controlAria('acc-new', errorFor(error, 'newPassword'), true)} />
+            <input
+              id="acc-new"
+              type="password"
+              autoComplete="new-password"
+              value={next}
+              onChange={(e) => setNext(e.target.value)}
+              {...controlAria('acc-new', errorFor(error, 'newPassword'), true)}
+            />
           </Field>
           <Field id="acc-confirm" label={t('account.confirmPassword')} error={errorFor(error, 'confirmPassword')}>
-            <input id="acc-confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} {...controlAria('acc-confirm', errorFor(error, 'confirmPassword'))} />
+            <input
+              id="acc-confirm"
+              type="password"
+              autoComplete="new-password"
+              value={confirm}
+              onChange={(e) => setConfirm(e.target.value)}
+              {...controlAria('acc-confirm', errorFor(error, 'confirmPassword'))}
+            />
           </Field>
           <div className="form-actions">
             <button type="submit" className="btn btn--primary" disabled={busy}>

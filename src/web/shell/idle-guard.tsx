@@ -129,9 +129,7 @@ export function IdleGuard({ idleSeconds }: { idleSeconds: number }) {
       <h2 id="idle-title" className="dialog-title">
         {t('idle.title')}
       </h2>
-      <p className="dialog-body">
-        {t('idle.body', { seconds: remaining ?? 0 })}
-      </p>
+      <p className="dialog-body">{t('idle.body', { seconds: remaining ?? 0 })}</p>
       <div className="dialog-actions">
         <button
           type="button"

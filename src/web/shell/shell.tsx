@@ -46,7 +46,13 @@ export function Shell() {
   const { path } = useLocation();
 
   useEffect(() => {
-    const key = path.startsWith('/admin') ? 'shell.nav.admin' : path === '/audit' ? 'shell.nav.audit' : path === '/account' ? 'shell.nav.account' : 'shell.nav.home';
+    const key = path.startsWith('/admin')
+      ? 'shell.nav.admin'
+      : path === '/audit'
+        ? 'shell.nav.audit'
+        : path === '/account'
+          ? 'shell.nav.account'
+          : 'shell.nav.home';
     document.title = `${t(key)} · ${platform?.name ?? t('common.appName')}`;
   }, [path, platform, t]);
 

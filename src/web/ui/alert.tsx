@@ -1,6 +1,12 @@
 import type { ReactNode } from 'react';
 
-type AlertProps = { kind: 'error' | 'success' | 'info' | 'warning'; children: ReactNode; testId?: string; onClose?: () => void; closeLabel?: string };
+type AlertProps = {
+  kind: 'error' | 'success' | 'info' | 'warning';
+  children: ReactNode;
+  testId?: string;
+  onClose?: () => void;
+  closeLabel?: string;
+};
 
 /** A message strip; errors are announced at once, the rest politely. */
 export function Alert({ kind, children, testId, onClose, closeLabel }: AlertProps) {

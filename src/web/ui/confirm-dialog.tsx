@@ -15,9 +15,21 @@ type ConfirmDialogProps = {
 };
 
 /** A modal confirmation on the native <dialog> (focus trap, Escape to cancel). */
-export function ConfirmDialog({ open, title, children, confirmLabel, danger, busy, error, onConfirm, onCancel, testId }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  danger,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+  testId,
+}: ConfirmDialogProps) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
+  const id = testId ?? 'confirm-dialog';
   const confirmRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
@@ -34,7 +46,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, bus
       ref={ref}
       className="dialog"
       aria-labelledby="confirm-title"
-      data-testid={testId ?? 'confirm-dialog'}
+      data-testid={id}
       onCancel={(e) => {
         e.preventDefault();
         if (!busy) onCancel();
@@ -50,7 +62,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, bus
         </p>
       ) : null}
       <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onCancel} disabled={busy} data-testid="confirm-cancel">
+        <button type="button" className="btn" onClick={onCancel} disabled={busy} data-testid={`${id}-cancel`}>
           {t('common.cancel')}
         </button>
         <button
@@ -59,7 +71,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, bus
           className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`}
           onClick={onConfirm}
           disabled={busy}
-          data-testid="confirm-ok"
+          data-testid={`${id}-ok`}
         >
           {confirmLabel}
         </button>

@@ -11,6 +11,8 @@ export function useLoad<T>(load: () => Promise<T>, key: string, fallbackError: s
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const fallbackRef = useRef(fallbackError);
+  fallbackRef.current = fallbackError;
 
   useEffect(() => {
     let live = true;
@@ -24,7 +26,7 @@ export function useLoad<T>(load: () => Promise<T>, key: string, fallbackError: s
       })
       .catch((err: unknown) => {
         if (!live) return;
-        setError(err instanceof ApiError ? err.message : fallbackError);
+        setError(err instanceof ApiError ? err.message : fallbackRef.current);
       })
       .finally(() => {
         if (live) setLoading(false);
@@ -32,7 +34,7 @@ export function useLoad<T>(load: () => Promise<T>, key: string, fallbackError: s
     return () => {
       live = false;
     };
-  }, [key, tick, fallbackError]);
+  }, [key, tick]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { data, error, loading, reload, setData };
