@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, DatabaseKind } from './database.js';
 import { geoMigrations } from '../../geo/geo.migrations.js';
 import { identityMigrations } from '../../identity/identity.migrations.js';
