@@ -30,7 +30,7 @@ export type Platform = {
 };
 
 /** Loads Mexico's jurisdiction catalogue into the database on first start. */
-async function loadGeography(handle: Db, geo: GeoService): Promise<boolean> {
+export async function loadGeography(handle: Db, geo: GeoService): Promise<boolean> {
   const { states, municipalities } = geo.catalogue();
   return ensureCatalogue(
     handle.db,

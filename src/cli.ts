@@ -10,6 +10,8 @@ import { verifyAudit } from './identity/audit.service.js';
 import { totp } from './identity/totp.js';
 import { AGENCY_KINDS, AGENCY_LEVELS, ROLES, type AgencyKind, type AgencyLevel, type Role } from './identity/roles.js';
 import { municipalityState, stateExists } from './geo/geo.store.js';
+import { createGeoService } from './geo/geo.service.js';
+import { loadGeography } from './app.js';
 
 const USAGE = `Uso: npm run cli -- <comando>
 
@@ -100,6 +102,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'agency create': {
+        // The CLI may create the first agency before the server ever started.
+        await loadGeography(handle, createGeoService());
         if (!AGENCY_LEVELS.includes(values.level as AgencyLevel)) throw new Error(`--level debe ser ${AGENCY_LEVELS.join('|')}`);
         if (!AGENCY_KINDS.includes(values.kind as AgencyKind)) throw new Error(`--kind debe ser ${AGENCY_KINDS.join('|')}`);
         if (!values.code || !values.name) throw new Error('--code y --name son obligatorios');

@@ -221,7 +221,7 @@ export async function identityRoutes(app: FastifyInstance, ctx: AppContext): Pro
       response: { 204: z.null(), ...errors },
     },
     handler: async (req, reply) => {
-      await identity.setLanguage(deps, actorOf(req), req.body.language);
+      await identity.setLanguage(deps, actorOf(req), req.body.language, requestContext(req));
       reply.setCookie(LANG_COOKIE, req.body.language, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
       return reply.code(204).send(null);
     },

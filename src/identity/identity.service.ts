@@ -552,8 +552,16 @@ export async function changeOwnPassword(
   });
 }
 
-export async function setLanguage(deps: IdentityDeps, actor: Actor, language: 'es' | 'en'): Promise<void> {
-  await store.updateUser(deps.handle.db, actor.userId, { language });
+export async function setLanguage(deps: IdentityDeps, actor: Actor, language: 'es' | 'en', ctx: RequestContext = {}): Promise<void> {
+  await deps.handle.db.transaction().execute(async (trx) => {
+    await store.updateUser(trx, actor.userId, { language });
+    await appendAudit(
+      deps.handle,
+      actor,
+      { action: 'user.set_language', targetType: 'user', targetId: actor.userId, details: { language }, ...ctx },
+      trx,
+    );
+  });
 }
 
 /** For the demo CLI only: the TOTP secret of an account flagged as demo. */

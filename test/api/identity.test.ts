@@ -28,6 +28,9 @@ for (const dialect of dialects()) {
     });
 
     it('publishes an OpenAPI 3.1 document covering every API route', async () => {
+      const ui = await p.app.inject({ method: 'GET', url: '/api/docs/' });
+      expect(ui.statusCode).toBe(200);
+      expect(ui.body).toContain('swagger-ui');
       const doc = (await p.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
       expect(doc.openapi).toBe('3.1.0');
       for (const r of p.app.routeTable.filter(
