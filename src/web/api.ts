@@ -7,27 +7,10 @@
 
 export type Language = 'es' | 'en';
 
-export const ROLES = [
-  'call_taker',
-  'dispatcher',
-  'supervisor',
-  'field_officer',
-  'camera_operator',
-  'analyst',
-  'commander',
-  'fusion_analyst',
-  'training_officer',
-  'agency_admin',
-  'auditor',
-  'system_admin',
-] as const;
-export type Role = (typeof ROLES)[number];
-
-export const AGENCY_LEVELS = ['federal', 'state', 'municipal'] as const;
-export type AgencyLevel = (typeof AGENCY_LEVELS)[number];
-
-export const AGENCY_KINDS = ['police', 'c5', 'fusion_centre', 'prosecutor', 'ems', 'fire', 'civil_protection', 'academy'] as const;
-export type AgencyKind = (typeof AGENCY_KINDS)[number];
+// The vocabulary is the server's own (pure constants, safe to bundle), so the two never drift apart.
+export { AGENCY_KINDS, AGENCY_LEVELS, ROLES } from '../identity/roles.js';
+export type { AgencyKind, AgencyLevel, Role } from '../identity/roles.js';
+import type { AgencyKind, AgencyLevel, Role } from '../identity/roles.js';
 
 export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
