@@ -13,6 +13,12 @@ import { createGeoService, type GeoService } from './geo/geo.service.js';
 import { geoRoutes } from './geo/geo.routes.js';
 import { ensureCatalogue, municipalityState, stateExists } from './geo/geo.store.js';
 import { STATE_REGION } from './identity/roles.js';
+import { createEventBus } from './platform/events.js';
+import { createDispatchCatalogue } from './dispatch/dispatch-catalogue.js';
+import type { DispatchDeps } from './dispatch/dispatch.service.js';
+import { dispatchRoutes } from './dispatch/dispatch.routes.js';
+import { loadDemoDispatch } from './dispatch/demo-dispatch.js';
+import { checkTimers } from './dispatch/board.service.js';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -26,6 +32,8 @@ export type Platform = {
   /** Demo accounts created by this start (empty when the database already had users). */
   demoAccounts: DemoAccount[];
   catalogueLoaded: boolean;
+  /** The dispatch module's services (tests call them directly, e.g. the supervisor timers). */
+  dispatch: DispatchDeps;
   close: () => Promise<void>;
 };
 
@@ -47,7 +55,10 @@ export async function loadGeography(handle: Db, geo: GeoService): Promise<boolea
 }
 
 /** Opens storage, applies migrations, loads reference and demo data, and builds the HTTP app. */
-export async function createPlatform(config: Config, opts: { logger?: boolean; webRoot?: string; handle?: Db } = {}): Promise<Platform> {
+export async function createPlatform(
+  config: Config,
+  opts: { logger?: boolean; webRoot?: string; handle?: Db; timers?: boolean } = {},
+): Promise<Platform> {
   const handle = opts.handle ?? openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateToLatest(handle);
@@ -60,13 +71,22 @@ export async function createPlatform(config: Config, opts: { logger?: boolean; w
       municipalityState: (c: string) => municipalityState(handle.db, c),
     };
     const demoAccounts = config.demo ? await loadDemoOrganisation(identityDeps, jurisdiction) : [];
+    const dispatch: DispatchDeps = { handle, config, geo, catalogue: createDispatchCatalogue(), bus: createEventBus() };
+    if (config.demo) await loadDemoDispatch(dispatch);
 
     const app = await buildServer(ctx, { logger: opts.logger, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
     registerAccessHook(app, ctx);
     platformRoutes(app, ctx);
     await identityRoutes(app, ctx);
     await geoRoutes(app, ctx, geo);
+    await dispatchRoutes(app, ctx, dispatch);
     await app.ready();
+    // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
+    const timers =
+      opts.timers === false
+        ? undefined
+        : setInterval(() => void checkTimers(dispatch).catch((err: unknown) => app.log.error({ err }, 'timer check failed')), 5000);
+    timers?.unref();
     return {
       app,
       handle,
@@ -74,7 +94,9 @@ export async function createPlatform(config: Config, opts: { logger?: boolean; w
       config,
       demoAccounts,
       catalogueLoaded,
+      dispatch,
       close: async () => {
+        if (timers) clearInterval(timers);
         await app.close();
         if (!opts.handle) await handle.close();
       },

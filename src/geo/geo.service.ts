@@ -30,6 +30,8 @@ export interface MunicipalityRow {
   readonly stateCode: string;
   readonly name: string;
   readonly population: number;
+  /** The municipal seat (cabecera) as [lon, lat], when INEGI publishes it. */
+  readonly seat: readonly [number, number] | null;
 }
 
 /** The geo service. */
@@ -206,7 +208,7 @@ function buildGeoService(): GeoService {
   );
   const municipalities = lazy((): MunicipalityRow[] =>
     layers()
-      .municipalities.features.map((m) => ({ code: m.code, stateCode: m.stateCode, name: m.name, population: m.population }))
+      .municipalities.features.map((m) => ({ code: m.code, stateCode: m.stateCode, name: m.name, population: m.population, seat: m.seat }))
       .sort((a, b) => a.code.localeCompare(b.code)),
   );
 

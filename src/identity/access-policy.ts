@@ -1,4 +1,4 @@
-import type { AgencyLevel, Region, Role } from './roles.js';
+import type { AgencyKind, AgencyLevel, Region, Role } from './roles.js';
 import { STATE_REGION } from './roles.js';
 
 /**
@@ -14,6 +14,7 @@ export type Actor = {
   username: string;
   agencyId: string;
   agencyLevel: AgencyLevel;
+  agencyKind: AgencyKind;
   stateCode: string | null;
   municipalityCode: string | null;
   roles: readonly Role[];
@@ -51,6 +52,22 @@ export const ACTIONS = {
     { roles: ['auditor'], scope: 'subtree' },
   ],
   'audit.verify': [{ roles: ['system_admin', 'auditor'], scope: 'authenticated' }],
+  // 911 and dispatch: the record-level rules (DA-1…DA-3) live in src/dispatch/dispatch.service.ts.
+  'dispatch.read': [
+    { roles: ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'commander', 'field_officer'], scope: 'authenticated' },
+  ],
+  'dispatch.board': [{ roles: ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'commander'], scope: 'authenticated' }],
+  'dispatch.call': [{ roles: ['call_taker', 'dispatcher', 'supervisor'], scope: 'authenticated' }],
+  'dispatch.incident.write': [{ roles: ['call_taker', 'dispatcher', 'supervisor'], scope: 'authenticated' }],
+  'dispatch.note': [{ roles: ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'field_officer'], scope: 'authenticated' }],
+  'dispatch.assign': [{ roles: ['dispatcher', 'supervisor'], scope: 'authenticated' }],
+  'dispatch.field': [{ roles: ['field_officer', 'dispatcher', 'supervisor'], scope: 'authenticated' }],
+  'dispatch.alert': [{ roles: ['supervisor'], scope: 'authenticated' }],
+  'dispatch.camera': [{ roles: ['camera_operator', 'dispatcher', 'supervisor', 'call_taker'], scope: 'authenticated' }],
+  'dispatch.unit.manage': [
+    { roles: ['system_admin'], scope: 'global' },
+    { roles: ['agency_admin', 'supervisor'], scope: 'subtree' },
+  ],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof ACTIONS;

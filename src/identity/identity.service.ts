@@ -496,6 +496,7 @@ export async function authenticate(deps: IdentityDeps, token: string | undefined
       username: user.username,
       agencyId: agency.id,
       agencyLevel: agency.level,
+      agencyKind: agency.kind,
       stateCode: agency.stateCode,
       municipalityCode: agency.municipalityCode,
       roles,

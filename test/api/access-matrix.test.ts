@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/app.js';
 import { ROLES, type Role } from '../../src/identity/roles.js';
 import { dialects } from '../support/dialects.js';
+import { checkTimers } from '../../src/dispatch/board.service.js';
 import { as, login, startPlatform, type Session } from '../support/platform.js';
 
 /**
@@ -15,9 +16,13 @@ type Expect = 'allow' | 'deny' | 'hidden';
 type Case = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   url: string;
-  /** For routes about a record: :id is replaced by a user of the own or the other agency. */
+  /** For routes about a record: :id is replaced by a record of the own or the other agency (or state). */
   recordScoped?: boolean;
-  body?: (ctx: { ownAgency: string; otherAgency: string; which: 'own' | 'other'; n: number }) => unknown;
+  /** Which kind of record :id names (default: a user). */
+  record?: 'user' | 'call' | 'incident' | 'unit' | 'alert';
+  /** A server-sent event stream: only refusals are checked here (test/api/dispatch.test.ts reads the stream). */
+  stream?: boolean;
+  body?: (ctx: { ownAgency: string; otherAgency: string; which: 'own' | 'other'; n: number; unitId: string }) => unknown;
   expect: (role: Role, which: 'own' | 'other') => Expect;
 };
 
@@ -32,6 +37,19 @@ const scoped =
   (role: Role, which: 'own' | 'other'): Expect =>
     role === 'system_admin' ? 'allow' : subtreeRoles.includes(role) ? (which === 'own' ? 'allow' : 'hidden') : 'deny';
 const writeScoped = scoped(['agency_admin']);
+
+const READ: Role[] = ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'commander', 'field_officer'];
+const CONSOLE: Role[] = ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'commander'];
+const CALL: Role[] = ['call_taker', 'dispatcher', 'supervisor'];
+/**
+ * A dispatch record of the own state or of another state (DA-1): roles with the action
+ * reach the own state's record; a field officer only their unit's (DA-2, hidden here);
+ * another state's record is hidden from all.
+ */
+const dispatchRecord =
+  (roles: Role[], consoleOnly = true) =>
+  (role: Role, which: 'own' | 'other'): Expect =>
+    !roles.includes(role) ? 'deny' : which === 'other' || (consoleOnly && !CONSOLE.includes(role)) ? 'hidden' : 'allow';
 
 const CASES: Case[] = [
   { method: 'GET', url: '/api/session', expect: anyone },
@@ -83,6 +101,116 @@ const CASES: Case[] = [
     expect: (role, which) =>
       role === 'system_admin' ? 'allow' : role === 'agency_admin' ? (which === 'own' ? 'allow' : 'hidden') : 'deny',
   },
+  { method: 'GET', url: '/api/dispatch/catalogue?q=robo', expect: roleIn(...READ) },
+  { method: 'GET', url: '/api/dispatch/board', expect: roleIn(...CONSOLE) },
+  { method: 'GET', url: '/api/dispatch/units', expect: roleIn(...READ) },
+  { method: 'GET', url: '/api/dispatch/events', stream: true, expect: roleIn(...READ) },
+  { method: 'POST', url: '/api/dispatch/calls', body: () => ({ ani: '5512345678' }), expect: roleIn(...CALL) },
+  { method: 'GET', url: '/api/dispatch/calls/:id', recordScoped: true, record: 'call', expect: dispatchRecord(READ) },
+  {
+    method: 'POST',
+    url: '/api/dispatch/calls/:id/close',
+    recordScoped: true,
+    record: 'call',
+    body: () => ({ outcome: 'abandoned' }),
+    expect: dispatchRecord(CALL),
+  },
+  {
+    method: 'POST',
+    url: '/api/dispatch/incidents',
+    body: () => ({ typeCode: '30101', location: { lat: 19.4326, lon: -99.1332 } }),
+    expect: roleIn(...CALL),
+  },
+  { method: 'GET', url: '/api/dispatch/incidents/:id', recordScoped: true, record: 'incident', expect: dispatchRecord(READ) },
+  {
+    method: 'POST',
+    url: '/api/dispatch/incidents/:id/notes',
+    recordScoped: true,
+    record: 'incident',
+    body: () => ({ text: 'Nota de prueba' }),
+    expect: dispatchRecord(['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'field_officer']),
+  },
+  {
+    method: 'POST',
+    url: '/api/dispatch/incidents/:id/priority',
+    recordScoped: true,
+    record: 'incident',
+    body: () => ({ priority: 'ALTA', reason: 'Prueba' }),
+    expect: dispatchRecord(CALL),
+  },
+  {
+    method: 'POST',
+    url: '/api/dispatch/incidents/:id/location',
+    recordScoped: true,
+    record: 'incident',
+    body: () => ({ lat: 19.4327, lon: -99.1333 }),
+    expect: dispatchRecord(CALL),
+  },
+  {
+    method: 'POST',
+    url: '/api/dispatch/incidents/:id/status',
+    recordScoped: true,
+    record: 'incident',
+    body: () => ({ status: 'cancelled', reason: 'Prueba' }),
+    expect: dispatchRecord(CALL),
+  },
+  {
+    method: 'POST',
+    url: '/api/dispatch/incidents/:id/assign',
+    recordScoped: true,
+    record: 'incident',
+    body: ({ unitId }) => ({ unitIds: [unitId] }),
+    expect: dispatchRecord(['dispatcher', 'supervisor']),
+  },
+  {
+    method: 'GET',
+    url: '/api/dispatch/incidents/:id/cameras',
+    recordScoped: true,
+    record: 'incident',
+    expect: dispatchRecord(['camera_operator', 'dispatcher', 'supervisor', 'call_taker']),
+  },
+  {
+    method: 'POST',
+    url: '/api/dispatch/incidents/:id/cameras/:cameraId/open',
+    recordScoped: true,
+    record: 'incident',
+    expect: dispatchRecord(['camera_operator', 'dispatcher', 'supervisor', 'call_taker']),
+  },
+  {
+    method: 'POST',
+    url: '/api/dispatch/alerts/:id/acknowledge',
+    recordScoped: true,
+    record: 'alert',
+    expect: dispatchRecord(['supervisor']),
+  },
+  {
+    method: 'POST',
+    url: '/api/dispatch/units',
+    body: ({ ownAgency, otherAgency, which, n }) => ({
+      agencyId: which === 'own' ? ownAgency : otherAgency,
+      callSign: `PRUEBA-${n}`,
+      type: 'patrol_car',
+      capabilities: ['police'],
+    }),
+    expect: (role, which) =>
+      role === 'system_admin' ? 'allow' : ['agency_admin', 'supervisor'].includes(role) ? (which === 'own' ? 'allow' : 'hidden') : 'deny',
+  },
+  // A unit of the own agency: dispatchers and supervisors may report for it; a field officer only for a unit they crew.
+  ...(['status', 'acknowledge', 'position'] as const).map((what): Case => ({
+    method: 'POST',
+    url: `/api/dispatch/units/:id/${what}`,
+    recordScoped: true,
+    record: 'unit',
+    body: () => (what === 'status' ? { status: 'out_of_service' } : what === 'position' ? { lat: 19.43, lon: -99.14 } : undefined),
+    expect: (role, which) =>
+      !['field_officer', 'dispatcher', 'supervisor'].includes(role)
+        ? 'deny'
+        : which === 'other'
+          ? 'hidden'
+          : role === 'field_officer'
+            ? 'deny'
+            : 'allow',
+  })),
   { method: 'GET', url: '/api/audit', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/export.csv', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/verify', expect: roleIn('system_admin', 'auditor') },
@@ -116,6 +244,9 @@ for (const dialect of dialects()) {
     let ownAgency = '';
     let otherAgency = '';
     let targets: Record<'own' | 'other', string>;
+    const records = {} as Record<'user' | 'call' | 'incident' | 'unit' | 'alert', Record<'own' | 'other', string>>;
+    let cameraId = '';
+    let assignUnitId = '';
 
     beforeAll(async () => {
       p = await startPlatform(dialect);
@@ -151,6 +282,47 @@ for (const dialect of dialects()) {
         const csrf = (await p.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).json().csrfToken as string;
         sessions.set(role, { cookie, csrf, username });
       }
+      records.user = targets;
+      // Dispatch records in the own state (Mexico City) and in another (Jalisco).
+      const jalUser = `matriz.jal`;
+      await create(jalUser, agencies.find((a) => a.code === 'C5-JAL')!.id, ['call_taker']);
+      const r1 = await p.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: jalUser, password: PASSWORD } });
+      const pending = `oc5_session=${r1.cookies.find((c) => c.name === 'oc5_session')!.value}`;
+      const secret = (await p.app.inject({ method: 'GET', url: '/api/auth/enrollment', headers: { cookie: pending } })).json()
+        .secret as string;
+      const r2 = await p.app.inject({
+        method: 'POST',
+        url: '/api/auth/mfa',
+        headers: { cookie: pending },
+        payload: { code: totp(secret) },
+      });
+      const jalCookie = `oc5_session=${r2.cookies.find((c) => c.name === 'oc5_session')!.value}`;
+      const jal: Session = {
+        cookie: jalCookie,
+        csrf: (await p.app.inject({ method: 'GET', url: '/api/session', headers: { cookie: jalCookie } })).json().csrfToken,
+        username: jalUser,
+      };
+      const taker = sessions.get('call_taker')!;
+      const made = async (s: Session, where: { lat: number; lon: number }) => {
+        const call = await as(p, s)('POST', '/api/dispatch/calls', { ani: '5599990000', callerLocation: where });
+        const incident = await as(p, s)('POST', '/api/dispatch/incidents', { typeCode: '30101', location: where });
+        expect(incident.statusCode, incident.body).toBe(201);
+        return { call: call.json().id as string, incident: incident.json().id as string };
+      };
+      const own = await made(taker, { lat: 19.4326, lon: -99.1332 });
+      const other = await made(jal, { lat: 20.6767, lon: -103.3475 });
+      records.call = { own: own.call, other: other.call };
+      records.incident = { own: own.incident, other: other.incident };
+      const alerts = await checkTimers(p.dispatch, new Date(Date.now() + 301_000));
+      records.alert = {
+        own: alerts.find((a) => a.incidentId === own.incident)!.id,
+        other: alerts.find((a) => a.incidentId === other.incident)!.id,
+      };
+      const units = await p.handle.db.selectFrom('unit').select(['id', 'callSign']).execute();
+      const bySign = (c: string) => units.find((u) => u.callSign === c)!.id;
+      records.unit = { own: bySign('P-AZC-1'), other: bySign('GDL-02') };
+      assignUnitId = bySign('P-AZC-2');
+      cameraId = (await p.handle.db.selectFrom('camera').select('id').limit(1).executeTakeFirstOrThrow()).id;
     }, 300_000);
     afterAll(async () => p?.close());
 
@@ -166,8 +338,8 @@ for (const dialect of dialects()) {
       for (const c of CASES) {
         const r = await p.app.inject({
           method: c.method,
-          url: c.url.replace(':id', targets.own),
-          payload: c.body?.({ ownAgency, otherAgency, which: 'own', n: 0 }) as object | undefined,
+          url: c.url.replace(':id', targets.own).replace(':cameraId', targets.own),
+          payload: c.body?.({ ownAgency, otherAgency, which: 'own', n: 0, unitId: targets.own }) as object | undefined,
         });
         expect(r.statusCode, `${c.method} ${c.url}`).toBe(401);
       }
@@ -181,16 +353,19 @@ for (const dialect of dialects()) {
           const failures: string[] = [];
           for (const role of ROLES) {
             const expected = c.expect(role, which);
+            // An allowed stream stays open; its content is tested in dispatch.test.ts.
+            if (c.stream && expected === 'allow') continue;
             // Logging out ends the session: use a fresh one so later cases still have it.
             const s = c.url === '/api/auth/logout' ? await loginFresh(role) : sessions.get(role)!;
-            const url = c.url.replace(':id', targets[which]);
-            const r = await as(p, s)(c.method, url, c.body?.({ ownAgency, otherAgency, which, n: n++ }));
+            const url = c.url.replace(':id', records[c.record ?? 'user'][which]).replace(':cameraId', cameraId);
+            const r = await as(p, s)(c.method, url, c.body?.({ ownAgency, otherAgency, which, n: n++, unitId: assignUnitId }));
             const got: Expect | string =
               r.statusCode === 403
                 ? 'deny'
                 : r.statusCode === 404 || (r.statusCode === 400 && /agency_not_found|agency_parent/.test(r.body))
                   ? 'hidden'
-                  : r.statusCode < 300 || (c.url === '/api/session/password' && r.statusCode === 400)
+                  : // 409: access passed and a business rule answered (e.g. the call was closed by an earlier role).
+                    r.statusCode < 300 || r.statusCode === 409 || (c.url === '/api/session/password' && r.statusCode === 400)
                     ? 'allow'
                     : `${r.statusCode} ${r.body.slice(0, 120)}`;
             if (got !== expected) failures.push(`${role}: expected ${expected}, got ${got}`);

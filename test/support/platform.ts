@@ -9,7 +9,7 @@ export type Session = { cookie: string; csrf: string; username: string };
 
 export async function startPlatform(dialect: Dialect, env: Record<string, string> = {}): Promise<Platform> {
   const handle = await dialect.open();
-  const p = await createPlatform(testConfig(env), { logger: false, handle, webRoot: '/nonexistent' });
+  const p = await createPlatform(testConfig(env), { logger: false, handle, webRoot: '/nonexistent', timers: false });
   const close = p.close;
   return { ...p, close: async () => (await close(), await handle.close()) };
 }

@@ -3,6 +3,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, DatabaseKind } from './database.js';
 import { geoMigrations } from '../../geo/geo.migrations.js';
 import { identityMigrations } from '../../identity/identity.migrations.js';
+import { dispatchMigrations } from '../../dispatch/dispatch.migrations.js';
 
 /** Column types that differ between the two dialects. */
 export type ColumnTypes = {
@@ -24,7 +25,7 @@ export type ModuleMigration = (db: Kysely<unknown>, types: ColumnTypes, kind: Da
  * (`NNNN-module-what`). Names are never renamed once released.
  */
 export function allMigrations(): Record<string, ModuleMigration> {
-  return { ...geoMigrations, ...identityMigrations };
+  return { ...geoMigrations, ...identityMigrations, ...dispatchMigrations };
 }
 
 function provider(kind: DatabaseKind): MigrationProvider {

@@ -5,5 +5,6 @@
  */
 import type { GeoTables } from '../../geo/geo.store.js';
 import type { IdentityTables } from '../../identity/identity.store.js';
+import type { DispatchTables } from '../../dispatch/dispatch.store.js';
 
-export interface Database extends GeoTables, IdentityTables {}
+export interface Database extends GeoTables, IdentityTables, DispatchTables {}
