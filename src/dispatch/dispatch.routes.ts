@@ -288,6 +288,60 @@ export async function dispatchRoutes(app: FastifyInstance, ctx: AppContext, deps
     handler: async (req) => dispatch.assignUnits(deps, actorOf(req), req.params.id, req.body.unitIds, requestContext(req)),
   });
 
+  const recommendationSchema = z.object({
+    unitId: z.string(),
+    callSign: z.string(),
+    agencyId: z.string(),
+    type: z.enum(UNIT_TYPES),
+    distanceM: z.number(),
+    etaSeconds: z.number(),
+    covers: z.array(z.enum(CAPABILITIES)),
+    responsible: z.boolean(),
+  });
+  r.get('/api/dispatch/incidents/:id/recommendations', {
+    config: { access: 'dispatch.assign' },
+    schema: {
+      tags: ['dispatch'],
+      summary: 'Unidades recomendadas: las más cercanas con las capacidades que el tipo requiere, por tiempo estimado',
+      params: idParams,
+      querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(10) }),
+      response: {
+        200: z.object({ required: z.array(z.enum(CAPABILITIES)), ranked: z.array(recommendationSchema), coverage: z.array(recommendationSchema), missing: z.array(z.enum(CAPABILITIES)) }),
+        ...errors,
+      },
+    },
+    handler: async (req) => dispatch.recommendForIncident(deps, actorOf(req), req.params.id, req.query.limit),
+  });
+
+  r.get('/api/dispatch/duplicates', {
+    config: { access: 'dispatch.call' },
+    schema: {
+      tags: ['dispatch'],
+      summary: 'Incidentes abiertos cercanos de un tipo relacionado (llamada duplicada: vincular en lugar de crear)',
+      querystring: z.strictObject({
+        lat: z.coerce.number().min(-90).max(90),
+        lon: z.coerce.number().min(-180).max(180),
+        typeCode: z.string().regex(/^\d{5}$/).optional(),
+        radiusM: z.coerce.number().int().min(10).max(5000).optional(),
+        minutes: z.coerce.number().int().min(1).max(1440).optional(),
+      }),
+      response: { 200: z.object({ incidents: z.array(incidentSchema.extend({ distanceM: z.number() })) }), ...errors },
+    },
+    handler: async (req) => ({ incidents: await dispatch.possibleDuplicates(deps, actorOf(req), req.query) }),
+  });
+
+  r.post('/api/dispatch/calls/:id/link', {
+    config: { access: 'dispatch.call' },
+    schema: {
+      tags: ['dispatch'],
+      summary: 'Vincular la llamada a un incidente existente',
+      params: idParams,
+      body: z.strictObject({ incidentId: z.string().uuid() }),
+      response: { 200: incidentSchema, ...errors },
+    },
+    handler: async (req) => dispatch.linkCall(deps, actorOf(req), req.params.id, req.body.incidentId, requestContext(req)),
+  });
+
   r.get('/api/dispatch/incidents/:id/cameras', {
     config: { access: 'dispatch.camera' },
     schema: {

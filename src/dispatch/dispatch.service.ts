@@ -25,6 +25,7 @@ import type {
   UnitType,
 } from './dispatch.types.js';
 import { type DispatchCatalogue } from './dispatch-catalogue.js';
+import { coverage, haversineM, recommendUnits, type Recommendation } from './recommend.js';
 
 export type DispatchDeps = {
   handle: Db;
@@ -860,3 +861,68 @@ export async function listVisibleUnits(deps: DispatchDeps, actor: Actor): Promis
 }
 
 export { ACTIVE_UNIT_STATUSES, type IncidentStatus, type Camera };
+
+// ── recommendations and duplicate calls ─────────────────────────────────────
+
+/**
+ * The closest suitable available units for an incident, among those the dispatcher
+ * may task, by estimated travel time (src/dispatch/recommend.ts), plus the fewest
+ * units that together cover every capability the incident type needs.
+ */
+export async function recommendForIncident(deps: DispatchDeps, actor: Actor, incidentId: string, limit = 10): Promise<{ ranked: Recommendation[]; coverage: Recommendation[]; missing: Capability[]; required: Capability[] }> {
+  const incident = await visibleIncident(deps, actor, incidentId);
+  const agencies = await agencyMap(deps);
+  const units = (await store.listUnits(deps.handle.db)).filter((u) => {
+    const a = agencies.get(u.agencyId);
+    return !!a && canTask(actor, a);
+  });
+  const required = deps.catalogue.capabilities(incident.typeCode);
+  const ranked = recommendUnits({
+    incident: { lat: incident.location.lat, lon: incident.location.lon, stateCode: incident.location.stateCode, municipalityCode: incident.location.municipalityCode, requiredCapabilities: required },
+    units,
+    agencies: [...agencies.values()].map((a) => ({ id: a.id, stateCode: a.stateCode, municipalityCode: a.municipalityCode, level: a.level })),
+    limit,
+  });
+  const cover = coverage(ranked, required);
+  return { ranked, coverage: cover.units, missing: cover.missing, required };
+}
+
+/** Duplicate-call detection: open incidents of a related type within `radiusM` and `minutes` of a point. */
+export const DUPLICATE_RADIUS_M = 300;
+export const DUPLICATE_MINUTES = 30;
+
+export async function possibleDuplicates(
+  deps: DispatchDeps,
+  actor: Actor,
+  input: { lat: number; lon: number; typeCode?: string; radiusM?: number; minutes?: number },
+): Promise<(IncidentView & { distanceM: number })[]> {
+  const where = locatePoint(deps, input.lat, input.lon, 'lat');
+  const radius = input.radiusM ?? DUPLICATE_RADIUS_M;
+  const since = new Date((deps.now ? deps.now() : new Date()).getTime() - (input.minutes ?? DUPLICATE_MINUTES) * 60_000).toISOString();
+  const out: (IncidentView & { distanceM: number })[] = [];
+  for (const i of await store.openIncidentsSince(deps.handle.db, where.stateCode, since)) {
+    if (!canSeeIncident(actor, i.location)) continue;
+    if (input.typeCode && !deps.catalogue.related(input.typeCode, i.typeCode)) continue;
+    const d = haversineM(input.lat, input.lon, i.location.lat, i.location.lon);
+    if (d > radius) continue;
+    out.push({ ...(await incidentView(deps, deps.handle.db, i)), distanceM: Math.round(d) });
+  }
+  return out.sort((a, b) => a.distanceM - b.distanceM);
+}
+
+/** Links a call to an existing incident instead of creating a new one. */
+export async function linkCall(deps: DispatchDeps, actor: Actor, callId: string, incidentId: string, ctx: Ctx = {}): Promise<IncidentView> {
+  const call = await visibleCall(deps, actor, callId);
+  if (call.outcome) throw new AppError(409, 'call_closed', 'error.dispatch.call_closed', {}, 'callId');
+  return changeIncident(
+    deps,
+    actor,
+    incidentId,
+    async (q, incident, now) => {
+      await store.updateCall(q, callId, { outcome: 'linked', incidentId: incident.id, endedAt: now });
+      await store.insertEntry(q, entryOf(actor, incident.id, now, 'call_linked', null, { callId, ani: call.ani, duplicate: true }));
+      return { audit: 'dispatch.call.link', details: { callId } };
+    },
+    ctx,
+  );
+}

@@ -64,6 +64,7 @@ export const ACTIONS = {
   'dispatch.field': [{ roles: ['field_officer', 'dispatcher', 'supervisor'], scope: 'authenticated' }],
   'dispatch.alert': [{ roles: ['supervisor'], scope: 'authenticated' }],
   'dispatch.camera': [{ roles: ['camera_operator', 'dispatcher', 'supervisor', 'call_taker'], scope: 'authenticated' }],
+  'dispatch.metrics': [{ roles: ['supervisor', 'commander', 'analyst', 'auditor'], scope: 'authenticated' }],
   'dispatch.unit.manage': [
     { roles: ['system_admin'], scope: 'global' },
     { roles: ['agency_admin', 'supervisor'], scope: 'subtree' },
