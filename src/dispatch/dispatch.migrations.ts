@@ -157,6 +157,24 @@ export const dispatchMigrations: Record<string, ModuleMigration> = {
       .addColumn('status', 'varchar(12)', (c) => c.notNull())
       .execute();
 
+    // Centre-to-centre transfers: the EIDO document as sent, until the receiving centre accepts it.
+    await db.schema
+      .createTable('dispatch_transfer')
+      .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+      .addColumn('from_centre_id', 'varchar(36)')
+      .addColumn('from_label', 'text', (c) => c.notNull())
+      .addColumn('to_centre_id', 'varchar(36)', (c) => c.notNull().references('agency.id'))
+      .addColumn('call_id', 'varchar(36)')
+      .addColumn('document', t.json, (c) => c.notNull())
+      .addColumn('summary', t.json, (c) => c.notNull())
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .addColumn('created_by', 'varchar(36)')
+      .addColumn('accepted_at', t.timestamp)
+      .addColumn('accepted_by', 'varchar(36)')
+      .addColumn('incident_id', 'varchar(36)')
+      .execute();
+    await db.schema.createIndex('dispatch_transfer_to').on('dispatch_transfer').columns(['to_centre_id', 'accepted_at']).execute();
+
     await db.schema
       .createTable('dispatch_alert')
       .addColumn('id', 'varchar(36)', (c) => c.primaryKey())

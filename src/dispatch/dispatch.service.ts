@@ -80,7 +80,7 @@ export function canTask(actor: Actor, unitAgency: Agency): boolean {
   return false;
 }
 
-async function agencyMap(deps: DispatchDeps): Promise<Map<string, Agency>> {
+export async function agencyMap(deps: DispatchDeps): Promise<Map<string, Agency>> {
   return new Map((await listAgencies({ handle: deps.handle, config: deps.config })).map((a) => [a.id, a]));
 }
 
@@ -91,7 +91,7 @@ export async function centreForState(deps: DispatchDeps, stateCode: string): Pro
 }
 
 /** The centre a console user works for: their own agency when it is a centre, else their state's. */
-async function actorCentre(deps: DispatchDeps, actor: Actor): Promise<Agency> {
+export async function actorCentre(deps: DispatchDeps, actor: Actor): Promise<Agency> {
   const agencies = await agencyMap(deps);
   const own = agencies.get(actor.agencyId);
   if (own?.kind === 'c5') return own;
@@ -102,7 +102,7 @@ async function actorCentre(deps: DispatchDeps, actor: Actor): Promise<Agency> {
 
 // ── events ──────────────────────────────────────────────────────────────────
 
-type PendingEvent = {
+export type PendingEvent = {
   kind: string;
   centreId: string | null;
   stateCode: string | null;
@@ -112,7 +112,7 @@ type PendingEvent = {
 };
 
 /** Writes events inside the transaction; returns a function that publishes them once it has committed. */
-async function writeEvents(deps: DispatchDeps, q: Q, events: PendingEvent[]): Promise<() => void> {
+export async function writeEvents(deps: DispatchDeps, q: Q, events: PendingEvent[]): Promise<() => void> {
   const at = nowIso(deps);
   const written: BusEvent[] = [];
   for (const e of events) {
@@ -135,7 +135,7 @@ export type IncidentView = Incident & {
   units: { id: string; callSign: string; status: UnitStatus; agencyId: string }[];
 };
 
-async function incidentView(deps: DispatchDeps, q: Q, incident: Incident): Promise<IncidentView> {
+export async function incidentView(deps: DispatchDeps, q: Q, incident: Incident): Promise<IncidentView> {
   const units = await store.unitsOfIncident(q, incident.id);
   return {
     ...incident,
@@ -144,7 +144,7 @@ async function incidentView(deps: DispatchDeps, q: Q, incident: Incident): Promi
   };
 }
 
-function incidentEvent(kind: string, v: IncidentView): PendingEvent {
+export function incidentEvent(kind: string, v: IncidentView): PendingEvent {
   return {
     kind,
     centreId: v.centreId,
@@ -291,7 +291,7 @@ export async function createCall(
   return { call: r.value, replayed: r.replayed };
 }
 
-async function visibleCall(deps: DispatchDeps, actor: Actor, id: string) {
+export async function visibleCall(deps: DispatchDeps, actor: Actor, id: string) {
   const row = await store.getCall(deps.handle.db, id);
   // Callers' numbers and names are for the console staff only (DA-2).
   if (!row || !hasConsole(actor)) throw notFound();
@@ -371,25 +371,11 @@ export async function createIncident(
     if (call && (await store.getCall(q, call.id))?.outcome)
       throw new AppError(409, 'call_closed', 'error.dispatch.call_closed', {}, 'callId');
     const now = nowIso(deps);
-    const year = Number(now.slice(0, 4));
-    const n = await store.nextFolioNumber(q, mine.id, year);
-    const incident: Incident = {
-      id: uuid(),
-      centreId: mine.id,
-      folio: `${FOLIO_PREFIX[mine.stateCode ?? ''] ?? mine.code}-${year}-${String(n).padStart(6, '0')}`,
+    const incident = await insertNewIncident(q, mine, now, actor.userId, {
       typeCode: type.code,
       priority,
-      status: 'pending',
-      closureCode: null,
       location: { ...where, uncertaintyM: input.location.uncertaintyM ?? null, address: input.location.address ?? null },
-      createdAt: now,
-      createdBy: actor.userId,
-      firstDispatchedAt: null,
-      firstArrivedAt: null,
-      closedAt: null,
-      updatedAt: now,
-    };
-    await store.insertIncident(q, incident);
+    });
     const entry = (kind: TimelineEntry['kind'], text: string | null, data: Record<string, unknown> | null): TimelineEntry => ({
       id: uuid(),
       incidentId: incident.id,
@@ -422,8 +408,36 @@ export async function createIncident(
   return { incident: r.value, replayed: r.replayed };
 }
 
+/** Writes a new pending incident (IS-1) with the centre's next folio for the year. */
+export async function insertNewIncident(
+  q: Q,
+  centre: Agency,
+  now: string,
+  createdBy: string | null,
+  fields: Pick<Incident, 'typeCode' | 'priority' | 'location'>,
+): Promise<Incident> {
+  const year = Number(now.slice(0, 4));
+  const n = await store.nextFolioNumber(q, centre.id, year);
+  const incident: Incident = {
+    id: uuid(),
+    centreId: centre.id,
+    folio: `${FOLIO_PREFIX[centre.stateCode ?? ''] ?? centre.code}-${year}-${String(n).padStart(6, '0')}`,
+    ...fields,
+    status: 'pending',
+    closureCode: null,
+    createdAt: now,
+    createdBy,
+    firstDispatchedAt: null,
+    firstArrivedAt: null,
+    closedAt: null,
+    updatedAt: now,
+  };
+  await store.insertIncident(q, incident);
+  return incident;
+}
+
 /** Reads an incident the actor may see; anything else is "not found" (AP-2). */
-async function visibleIncident(deps: DispatchDeps, actor: Actor, id: string, q: Q = deps.handle.db): Promise<Incident> {
+export async function visibleIncident(deps: DispatchDeps, actor: Actor, id: string, q: Q = deps.handle.db): Promise<Incident> {
   const incident = await store.getIncident(q, id);
   if (!incident) throw notFound();
   const units = await store.unitsOfIncident(q, id);
@@ -477,7 +491,7 @@ async function changeIncident(
   return view;
 }
 
-const entryOf = (
+export const entryOf = (
   actor: Actor,
   incidentId: string,
   at: string,

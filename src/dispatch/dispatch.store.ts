@@ -97,6 +97,20 @@ export interface DispatchTables {
     agencyIds: string | null;
     payload: string;
   };
+  dispatchTransfer: {
+    id: string;
+    fromCentreId: string | null;
+    fromLabel: string;
+    toCentreId: string;
+    callId: string | null;
+    document: string;
+    summary: string;
+    createdAt: Ts;
+    createdBy: string | null;
+    acceptedAt: Ts | null;
+    acceptedBy: string | null;
+    incidentId: string | null;
+  };
   camera: {
     id: string;
     centreId: string;
@@ -470,4 +484,18 @@ export const acknowledgeAlert = (q: Q, id: string, by: string, at: string) =>
     .executeTakeFirst();
 export async function getAlert(q: Q, id: string) {
   return q.selectFrom('dispatchAlert').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+// ── transfers ───────────────────────────────────────────────────────────────
+export const insertTransfer = (q: Q, row: DispatchTables['dispatchTransfer']) => q.insertInto('dispatchTransfer').values(row).execute();
+export async function getTransfer(q: Q, id: string) {
+  return q.selectFrom('dispatchTransfer').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export async function pendingTransfers(q: Q, toCentreId: string) {
+  return q.selectFrom('dispatchTransfer').selectAll().where('toCentreId', '=', toCentreId).where('acceptedAt', 'is', null).orderBy('createdAt').execute();
+}
+/** Marks a transfer accepted once: of two consoles accepting at once, one changes the row. */
+export async function claimTransfer(q: Q, id: string, by: string, at: string, incidentId: string): Promise<boolean> {
+  const r = await q.updateTable('dispatchTransfer').set({ acceptedAt: at, acceptedBy: by, incidentId }).where('id', '=', id).where('acceptedAt', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

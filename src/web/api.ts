@@ -150,6 +150,8 @@ type RequestOptions = {
   /** Do not report a 401 to the app (the login steps and the session probe handle it themselves). */
   quiet401?: boolean;
   signal?: AbortSignal;
+  /** Extra request headers (Idempotency-Key). */
+  headers?: Record<string, string>;
 };
 
 /** Messages the network layer itself needs when the server cannot answer; set by i18n. */
@@ -160,7 +162,7 @@ export function setNetworkMessage(fn: () => string): void {
 
 async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const method = opts.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language };
+  const headers: Record<string, string> = { ...opts.headers, Accept: 'application/json', 'Accept-Language': language };
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let body: string | undefined;
   if (!opts.noBody && opts.body !== undefined) {
@@ -254,3 +256,194 @@ export const getAudit = (f: AuditFilter, before: number | null, limit: number) =
   request<AuditPage>(`/api/audit${query({ ...auditQuery(f), before: before ?? undefined, limit })}`);
 export const auditExportUrl = (f: AuditFilter) => `/api/audit/export.csv${query(auditQuery(f))}`;
 export const verifyAudit = () => request<AuditVerification>('/api/audit/verify');
+
+// ── 911 and dispatch ────────────────────────────────────────────────────────
+// The vocabulary and the state machines are the server's own (pure code, safe to bundle).
+export { PRIORITIES, INCIDENT_STATUSES, UNIT_STATUSES, UNIT_TYPES, CAPABILITIES } from '../dispatch/dispatch.types.js';
+export type { Priority, IncidentStatus, UnitStatus, UnitType, Capability, CallOutcome } from '../dispatch/dispatch.types.js';
+import type { CallOutcome, Capability, IncidentStatus, Priority, UnitStatus, UnitType } from '../dispatch/dispatch.types.js';
+
+export type CatalogueEntry = {
+  code: string;
+  name: string;
+  nameEn: string;
+  typeName: string;
+  subtypeName: string;
+  priority: Priority;
+  improper: boolean;
+};
+
+export type IncidentLocation = {
+  lat: number;
+  lon: number;
+  uncertaintyM?: number | null;
+  stateCode: string;
+  municipalityCode: string;
+  coloniaId?: string | null;
+  quadrantId?: string | null;
+  address?: string | null;
+};
+
+export type UnitRef = { id: string; callSign: string; status: UnitStatus; agencyId: string };
+
+/** An incident as the board and the event stream carry it. */
+export type Incident = {
+  id: string;
+  centreId: string;
+  folio: string;
+  typeCode: string;
+  typeName: string;
+  priority: Priority;
+  status: IncidentStatus;
+  closureCode: string | null;
+  location: IncidentLocation;
+  createdAt: string;
+  createdBy: string | null;
+  firstDispatchedAt: string | null;
+  firstArrivedAt: string | null;
+  closedAt: string | null;
+  updatedAt: string;
+  units: UnitRef[];
+};
+
+export type Call = {
+  id: string;
+  centreId: string;
+  ani: string;
+  callerName: string | null;
+  callerLocation: { lat: number; lon: number; uncertaintyM: number | null } | null;
+  receivedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  operatorId: string | null;
+  outcome: CallOutcome | null;
+  incidentId: string | null;
+  improperCode: string | null;
+  transferredToCentreId: string | null;
+};
+
+export type TimelineEntry = {
+  id: string;
+  incidentId: string;
+  at: string;
+  authorId: string | null;
+  authorName: string | null;
+  kind: string;
+  text: string | null;
+  data: Record<string, unknown> | null;
+};
+
+export type Assignment = {
+  id: string;
+  incidentId: string;
+  unitId: string;
+  assignedAt: string;
+  assignedBy: string | null;
+  acknowledgedAt: string | null;
+  enRouteAt: string | null;
+  onSceneAt: string | null;
+  clearedAt: string | null;
+};
+
+export type IncidentDetail = Incident & { timeline: TimelineEntry[]; calls: Call[]; assignments: Assignment[] };
+
+export type Unit = {
+  id: string;
+  agencyId: string;
+  callSign: string;
+  type: UnitType;
+  capabilities: Capability[];
+  station: string | null;
+  crew: string[];
+  status: UnitStatus;
+  statusAt: string;
+  position: { lat: number; lon: number; at: string } | null;
+  incidentId: string | null;
+};
+
+/** A supervisor alert; events add the incident's folio (and the unit's call sign). */
+export type DispatchAlert = {
+  id: string;
+  centreId: string;
+  kind: string;
+  incidentId: string | null;
+  unitId: string | null;
+  raisedAt: string;
+  acknowledgedAt: string | null;
+  folio?: string;
+  callSign?: string;
+};
+
+export type Board = { incidents: Incident[]; units: Unit[]; alerts: DispatchAlert[]; lastEventId: number };
+
+export type Recommendation = {
+  unitId: string;
+  callSign: string;
+  agencyId: string;
+  type: UnitType;
+  distanceM: number;
+  etaSeconds: number;
+  covers: Capability[];
+  responsible: boolean;
+};
+export type Recommendations = { required: Capability[]; ranked: Recommendation[]; coverage: Recommendation[]; missing: Capability[] };
+
+export type NearbyCamera = { id: string; code: string; name: string; lat: number; lon: number; kind: 'fixed' | 'ptz'; status: string; distanceM: number };
+export type OpenedCamera = { id: string; code: string; name: string; streamUrl: string; kind: 'fixed' | 'ptz' };
+
+export type NewCall = { ani: string; callerName?: string | null; callerLocation?: { lat: number; lon: number; uncertaintyM?: number | null } | null };
+export type NewIncident = {
+  callId?: string;
+  typeCode: string;
+  priority?: Priority;
+  priorityReason?: string;
+  location: { lat: number; lon: number; address?: string | null };
+  note?: string;
+};
+export type IncidentStatusChange = { status: 'closed' | 'cancelled' | 'pending'; closureCode?: string; reason?: string };
+
+const idem = (key: string) => ({ 'Idempotency-Key': key });
+const enc = encodeURIComponent;
+
+export const searchCatalogue = (q: string, limit = 20, signal?: AbortSignal) =>
+  request<{ entries: CatalogueEntry[] }>(`/api/dispatch/catalogue${query({ q, limit })}`, { signal });
+/** Registers a call; `key` (Idempotency-Key) is made once per form and reused on retry. */
+export const createCall = (c: NewCall, key: string) =>
+  request<Call>('/api/dispatch/calls', { method: 'POST', body: c, headers: idem(key) });
+export const closeCall = (id: string, body: { outcome: 'improper' | 'abandoned'; improperCode?: string }) =>
+  request<Call>(`/api/dispatch/calls/${enc(id)}/close`, { method: 'POST', body });
+export const linkCall = (id: string, incidentId: string) =>
+  request<Incident>(`/api/dispatch/calls/${enc(id)}/link`, { method: 'POST', body: { incidentId } });
+export const findDuplicates = (lat: number, lon: number, typeCode?: string) =>
+  request<{ incidents: (Incident & { distanceM: number })[] }>(
+    `/api/dispatch/duplicates${query({ lat: lat.toFixed(6), lon: lon.toFixed(6), typeCode })}`,
+  );
+export const createIncident = (i: NewIncident, key: string) =>
+  request<Incident>('/api/dispatch/incidents', { method: 'POST', body: i, headers: idem(key) });
+export const getIncident = (id: string, signal?: AbortSignal) => request<IncidentDetail>(`/api/dispatch/incidents/${enc(id)}`, { signal });
+export const addIncidentNote = (id: string, text: string) =>
+  request<Incident>(`/api/dispatch/incidents/${enc(id)}/notes`, { method: 'POST', body: { text } });
+export const changeIncidentPriority = (id: string, priority: Priority, reason: string) =>
+  request<Incident>(`/api/dispatch/incidents/${enc(id)}/priority`, { method: 'POST', body: { priority, reason } });
+export const changeIncidentStatus = (id: string, body: IncidentStatusChange) =>
+  request<Incident>(`/api/dispatch/incidents/${enc(id)}/status`, { method: 'POST', body });
+export const assignUnits = (id: string, unitIds: string[]) =>
+  request<Incident>(`/api/dispatch/incidents/${enc(id)}/assign`, { method: 'POST', body: { unitIds } });
+export const getRecommendations = (id: string, limit = 10) =>
+  request<Recommendations>(`/api/dispatch/incidents/${enc(id)}/recommendations${query({ limit })}`);
+export const getNearbyCameras = (id: string, radius: number) =>
+  request<{ cameras: NearbyCamera[] }>(`/api/dispatch/incidents/${enc(id)}/cameras${query({ radius })}`);
+export const openCamera = (id: string, cameraId: string) =>
+  request<OpenedCamera>(`/api/dispatch/incidents/${enc(id)}/cameras/${enc(cameraId)}/open`, { method: 'POST', noBody: true });
+export const getBoard = () => request<Board>('/api/dispatch/board');
+/** The live event stream (server-sent events); the browser resends Last-Event-ID when it reconnects. */
+export const dispatchEventsUrl = (lastEventId: number) => `/api/dispatch/events${query({ lastEventId })}`;
+export const acknowledgeAlert = (id: string) =>
+  request<DispatchAlert>(`/api/dispatch/alerts/${enc(id)}/acknowledge`, { method: 'POST', noBody: true });
+export const getUnits = () => request<{ units: Unit[] }>('/api/dispatch/units');
+export const setUnitStatus = (id: string, status: UnitStatus) =>
+  request<Unit>(`/api/dispatch/units/${enc(id)}/status`, { method: 'POST', body: { status } });
+export const acknowledgeAssignment = (id: string) =>
+  request<Assignment>(`/api/dispatch/units/${enc(id)}/acknowledge`, { method: 'POST', noBody: true });
+export const reportUnitPosition = (id: string, lat: number, lon: number) =>
+  request<Unit>(`/api/dispatch/units/${enc(id)}/position`, { method: 'POST', body: { lat, lon } });

@@ -19,10 +19,18 @@ type Case = {
   /** For routes about a record: :id is replaced by a record of the own or the other agency (or state). */
   recordScoped?: boolean;
   /** Which kind of record :id names (default: a user). */
-  record?: 'user' | 'call' | 'incident' | 'unit' | 'alert';
+  record?: 'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer';
   /** A server-sent event stream: only refusals are checked here (test/api/dispatch.test.ts reads the stream). */
   stream?: boolean;
-  body?: (ctx: { ownAgency: string; otherAgency: string; which: 'own' | 'other'; n: number; unitId: string }) => unknown;
+  body?: (ctx: {
+    ownAgency: string;
+    otherAgency: string;
+    which: 'own' | 'other';
+    n: number;
+    unitId: string;
+    incidentId: string;
+    eido: unknown;
+  }) => unknown;
   expect: (role: Role, which: 'own' | 'other') => Expect;
 };
 
@@ -177,6 +185,34 @@ const CASES: Case[] = [
     expect: dispatchRecord(['camera_operator', 'dispatcher', 'supervisor', 'call_taker']),
   },
   {
+    method: 'GET',
+    url: '/api/dispatch/incidents/:id/recommendations',
+    recordScoped: true,
+    record: 'incident',
+    expect: dispatchRecord(['dispatcher', 'supervisor']),
+  },
+  { method: 'GET', url: '/api/dispatch/duplicates?lat=19.4326&lon=-99.1332', expect: roleIn(...CALL) },
+  {
+    method: 'POST',
+    url: '/api/dispatch/calls/:id/link',
+    recordScoped: true,
+    record: 'call',
+    body: ({ incidentId }) => ({ incidentId }),
+    expect: dispatchRecord(CALL),
+  },
+  {
+    method: 'POST',
+    url: '/api/dispatch/calls/:id/transfer',
+    recordScoped: true,
+    record: 'call',
+    body: () => ({ typeCode: '30101', location: { lat: 20.6767, lon: -103.3475 } }),
+    expect: dispatchRecord(CALL),
+  },
+  { method: 'GET', url: '/api/dispatch/transfers', expect: roleIn(...CONSOLE) },
+  { method: 'POST', url: '/api/dispatch/transfers/:id/accept', recordScoped: true, record: 'transfer', expect: dispatchRecord(CALL) },
+  { method: 'GET', url: '/api/dispatch/incidents/:id/eido', recordScoped: true, record: 'incident', expect: dispatchRecord(CONSOLE) },
+  { method: 'POST', url: '/api/dispatch/eido', body: ({ eido }) => eido, expect: roleIn(...CALL) },
+  {
     method: 'POST',
     url: '/api/dispatch/alerts/:id/acknowledge',
     recordScoped: true,
@@ -244,9 +280,10 @@ for (const dialect of dialects()) {
     let ownAgency = '';
     let otherAgency = '';
     let targets: Record<'own' | 'other', string>;
-    const records = {} as Record<'user' | 'call' | 'incident' | 'unit' | 'alert', Record<'own' | 'other', string>>;
+    const records = {} as Record<'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer', Record<'own' | 'other', string>>;
     let cameraId = '';
     let assignUnitId = '';
+    let eido: unknown = {};
 
     beforeAll(async () => {
       p = await startPlatform(dialect);
@@ -323,6 +360,13 @@ for (const dialect of dialects()) {
       records.unit = { own: bySign('P-AZC-1'), other: bySign('GDL-02') };
       assignUnitId = bySign('P-AZC-2');
       cameraId = (await p.handle.db.selectFrom('camera').select('id').limit(1).executeTakeFirstOrThrow()).id;
+      // Pending transfers addressed to each centre, from an exported incident of each state.
+      eido = (await as(p, taker)('GET', `/api/dispatch/incidents/${own.incident}/eido`)).json();
+      const jalEido = (await as(p, jal)('GET', `/api/dispatch/incidents/${other.incident}/eido`)).json();
+      records.transfer = {
+        own: (await as(p, taker)('POST', '/api/dispatch/eido', eido)).json().id,
+        other: (await as(p, jal)('POST', '/api/dispatch/eido', jalEido)).json().id,
+      };
     }, 300_000);
     afterAll(async () => p?.close());
 
@@ -339,7 +383,8 @@ for (const dialect of dialects()) {
         const r = await p.app.inject({
           method: c.method,
           url: c.url.replace(':id', targets.own).replace(':cameraId', targets.own),
-          payload: c.body?.({ ownAgency, otherAgency, which: 'own', n: 0, unitId: targets.own }) as object | undefined,
+          payload: c.body?.({ ownAgency, otherAgency, which: 'own', n: 0, unitId: targets.own, incidentId: targets.own, eido: {} }) as
+            object | undefined,
         });
         expect(r.statusCode, `${c.method} ${c.url}`).toBe(401);
       }
@@ -358,7 +403,11 @@ for (const dialect of dialects()) {
             // Logging out ends the session: use a fresh one so later cases still have it.
             const s = c.url === '/api/auth/logout' ? await loginFresh(role) : sessions.get(role)!;
             const url = c.url.replace(':id', records[c.record ?? 'user'][which]).replace(':cameraId', cameraId);
-            const r = await as(p, s)(c.method, url, c.body?.({ ownAgency, otherAgency, which, n: n++, unitId: assignUnitId }));
+            const r = await as(p, s)(
+              c.method,
+              url,
+              c.body?.({ ownAgency, otherAgency, which, n: n++, unitId: assignUnitId, incidentId: records.incident.own, eido }),
+            );
             const got: Expect | string =
               r.statusCode === 403
                 ? 'deny'

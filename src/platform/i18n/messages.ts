@@ -59,6 +59,8 @@ const es = {
   'error.dispatch.alert_acknowledged': 'La alerta ya fue atendida.',
   'error.dispatch.call_sign_taken': 'Ya existe una unidad con el indicativo {callSign}.',
   'error.dispatch.transfer_invalid': 'El documento EIDO no es válido: {detail}',
+  'error.dispatch.same_centre': 'El lugar está en la entidad de este centro: cree el incidente aquí.',
+  'error.dispatch.transfer_accepted': 'La transferencia ya fue aceptada.',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -117,6 +119,8 @@ const en: Record<MessageKey, string> = {
   'error.dispatch.alert_acknowledged': 'The alert was already acknowledged.',
   'error.dispatch.call_sign_taken': 'A unit with call sign {callSign} already exists.',
   'error.dispatch.transfer_invalid': 'The EIDO document is not valid: {detail}',
+  'error.dispatch.same_centre': 'The place is in this centre’s state: create the incident here.',
+  'error.dispatch.transfer_accepted': 'The transfer was already accepted.',
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { es, en };

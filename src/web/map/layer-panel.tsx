@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GeoLayerName } from '../api.js';
 import { LAYER_GROUPS } from './layers.js';
@@ -19,15 +20,41 @@ type LayerPanelProps = {
   onToggle: (name: GeoLayerName, visible: boolean) => void;
   onRetry: (name: GeoLayerName) => void;
   onReset: () => void;
+  /** Can be folded to a single button (small maps). */
+  collapsible?: boolean;
+  initiallyCollapsed?: boolean;
 };
 
 /** One checkbox per boundary layer, with its load state and the zoom it appears from. */
-export function LayerPanel({ layers, zoom, onToggle, onRetry, onReset }: LayerPanelProps) {
+export function LayerPanel({ layers, zoom, onToggle, onRetry, onReset, collapsible, initiallyCollapsed }: LayerPanelProps) {
   const { t } = useTranslation();
+  const [collapsed, setCollapsed] = useState(!!initiallyCollapsed);
+  if (collapsible && collapsed) {
+    return (
+      <div className="map-panel map-layers map-layers--folded" data-testid="layer-panel">
+        <button type="button" className="btn btn--small" aria-expanded="false" onClick={() => setCollapsed(false)} data-testid="layer-panel-open">
+          {t('map.layers')}
+        </button>
+      </div>
+    );
+  }
   return (
     <div className="map-panel map-layers" data-testid="layer-panel">
       <fieldset>
-        <legend>{t('map.layers')}</legend>
+        <legend>
+          {t('map.layers')}
+          {collapsible ? (
+            <button
+              type="button"
+              className="icon-btn map-layers-fold"
+              aria-expanded="true"
+              aria-label={t('map.foldLayers')}
+              onClick={() => setCollapsed(true)}
+            >
+              ×
+            </button>
+          ) : null}
+        </legend>
         {LAYER_GROUPS.map((g) => {
           const s = layers[g.name];
           const belowZoom = zoom < g.minzoom;

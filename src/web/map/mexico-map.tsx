@@ -11,7 +11,7 @@ import {
   type MapGeoJSONFeature,
   type MapMouseEvent,
 } from 'maplibre-gl';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, GEO_LAYERS, locatePoint, type GeoLayerName, type SearchHit, type SearchKind } from '../api.js';
 import { useApp } from '../app-context.js';
@@ -49,12 +49,27 @@ const VIEW_PADDING = { top: 64, bottom: 24, left: 24, right: 24 };
 /** Layers that are only worth downloading once the user zooms close to them. */
 const LAZY_MARGIN = 2;
 
+export type MexicoMapProps = {
+  /** Called once the style and the boundary sources exist: add your own sources and layers here. */
+  onReady?: (map: MLMap) => void;
+  /** A click on the map; return true when handled (no locate panel for it). */
+  onMapClick?: (e: MapMouseEvent, map: MLMap) => boolean;
+  /** Start with the layer panel folded (small maps). */
+  layersCollapsed?: boolean;
+  /** Hide the gazetteer search box (the page has its own). */
+  hideSearch?: boolean;
+  /** Extra overlays (legends, hints) drawn over the map. */
+  children?: ReactNode;
+  /** The first view instead of all of Mexico. */
+  initialView?: { center: [number, number]; zoom: number };
+};
+
 /**
  * The map of Mexico: MapLibre on a plain background (works without internet)
  * with the boundary layers from the API; hover for names, click to locate a
  * point, search the gazetteer.
  */
-export default function MexicoMap() {
+export default function MexicoMap({ onReady, onMapClick, layersCollapsed, hideSearch, children, initialView }: MexicoMapProps = {}) {
   const { t } = useTranslation();
   const { platform } = useApp();
   const containerRef = useRef<HTMLDivElement>(null);
@@ -69,6 +84,11 @@ export default function MexicoMap() {
   const [hover, setHover] = useState<HoverInfo | null>(null);
   const [located, setLocated] = useState<LocateState | null>(null);
   const [zoom, setZoom] = useState(4);
+  const onReadyRef = useRef(onReady);
+  onReadyRef.current = onReady;
+  const onMapClickRef = useRef(onMapClick);
+  onMapClickRef.current = onMapClick;
+  const initialViewRef = useRef(initialView);
 
   const tileUrl = platform?.map.tileUrl ?? null;
   const attribution = platform?.map.attribution ?? null;
@@ -120,8 +140,9 @@ export default function MexicoMap() {
       map = new MLMap({
         container,
         style: isStyleUrl(tileUrl) ? tileUrl : baseStyle(tileUrl, attribution),
-        bounds: MEXICO_BOUNDS,
-        fitBoundsOptions: { padding: VIEW_PADDING },
+        ...(initialViewRef.current
+          ? { center: initialViewRef.current.center, zoom: initialViewRef.current.zoom }
+          : { bounds: MEXICO_BOUNDS, fitBoundsOptions: { padding: VIEW_PADDING } }),
         minZoom: 3,
         maxZoom: 18,
         maxBounds: [
@@ -153,6 +174,7 @@ export default function MexicoMap() {
         map.addSource(g.name, { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'code' });
         for (const layer of g.layers(basemap)) map.addLayer(layer);
       }
+      onReadyRef.current?.(map);
       setReady(true);
       setZoom(map.getZoom());
       // States first (the first picture), then the rest.
@@ -219,7 +241,10 @@ export default function MexicoMap() {
     container.addEventListener('mouseleave', leave);
     map.on('dragstart', () => setHover(null));
 
-    map.on('click', (e) => locateAt(map, e.lngLat.lat, e.lngLat.lng));
+    map.on('click', (e) => {
+      if (onMapClickRef.current?.(e, map)) return;
+      locateAt(map, e.lngLat.lat, e.lngLat.lng);
+    });
     map.on('error', (e) => {
       // Tile or source errors are not fatal; keep them out of the user's way.
       console.warn('map error', e.error);
@@ -321,10 +346,19 @@ export default function MexicoMap() {
   return (
     <div className="map-wrap" data-testid="map" data-ready={ready ? 'true' : 'false'}>
       <div ref={containerRef} className="map-canvas" />
-      <SearchBox onSelect={onSelect} />
-      <LayerPanel layers={layers} zoom={zoom} onToggle={toggle} onRetry={retry} onReset={resetView} />
+      {hideSearch ? null : <SearchBox onSelect={onSelect} />}
+      <LayerPanel
+        layers={layers}
+        zoom={zoom}
+        onToggle={toggle}
+        onRetry={retry}
+        onReset={resetView}
+        collapsible={layersCollapsed !== undefined}
+        initiallyCollapsed={layersCollapsed}
+      />
       <LocatePanel state={located} onClose={closeLocate} />
       {hover ? <HoverTooltip info={hover} /> : null}
+      {children}
     </div>
   );
 }
