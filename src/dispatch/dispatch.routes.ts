@@ -306,7 +306,12 @@ export async function dispatchRoutes(app: FastifyInstance, ctx: AppContext, deps
       params: idParams,
       querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(10) }),
       response: {
-        200: z.object({ required: z.array(z.enum(CAPABILITIES)), ranked: z.array(recommendationSchema), coverage: z.array(recommendationSchema), missing: z.array(z.enum(CAPABILITIES)) }),
+        200: z.object({
+          required: z.array(z.enum(CAPABILITIES)),
+          ranked: z.array(recommendationSchema),
+          coverage: z.array(recommendationSchema),
+          missing: z.array(z.enum(CAPABILITIES)),
+        }),
         ...errors,
       },
     },
@@ -321,7 +326,10 @@ export async function dispatchRoutes(app: FastifyInstance, ctx: AppContext, deps
       querystring: z.strictObject({
         lat: z.coerce.number().min(-90).max(90),
         lon: z.coerce.number().min(-180).max(180),
-        typeCode: z.string().regex(/^\d{5}$/).optional(),
+        typeCode: z
+          .string()
+          .regex(/^\d{5}$/)
+          .optional(),
         radiusM: z.coerce.number().int().min(10).max(5000).optional(),
         minutes: z.coerce.number().int().min(1).max(1440).optional(),
       }),

@@ -883,7 +883,12 @@ export { ACTIVE_UNIT_STATUSES, type IncidentStatus, type Camera };
  * may task, by estimated travel time (src/dispatch/recommend.ts), plus the fewest
  * units that together cover every capability the incident type needs.
  */
-export async function recommendForIncident(deps: DispatchDeps, actor: Actor, incidentId: string, limit = 10): Promise<{ ranked: Recommendation[]; coverage: Recommendation[]; missing: Capability[]; required: Capability[] }> {
+export async function recommendForIncident(
+  deps: DispatchDeps,
+  actor: Actor,
+  incidentId: string,
+  limit = 10,
+): Promise<{ ranked: Recommendation[]; coverage: Recommendation[]; missing: Capability[]; required: Capability[] }> {
   const incident = await visibleIncident(deps, actor, incidentId);
   const agencies = await agencyMap(deps);
   const units = (await store.listUnits(deps.handle.db)).filter((u) => {
@@ -892,9 +897,20 @@ export async function recommendForIncident(deps: DispatchDeps, actor: Actor, inc
   });
   const required = deps.catalogue.capabilities(incident.typeCode);
   const ranked = recommendUnits({
-    incident: { lat: incident.location.lat, lon: incident.location.lon, stateCode: incident.location.stateCode, municipalityCode: incident.location.municipalityCode, requiredCapabilities: required },
+    incident: {
+      lat: incident.location.lat,
+      lon: incident.location.lon,
+      stateCode: incident.location.stateCode,
+      municipalityCode: incident.location.municipalityCode,
+      requiredCapabilities: required,
+    },
     units,
-    agencies: [...agencies.values()].map((a) => ({ id: a.id, stateCode: a.stateCode, municipalityCode: a.municipalityCode, level: a.level })),
+    agencies: [...agencies.values()].map((a) => ({
+      id: a.id,
+      stateCode: a.stateCode,
+      municipalityCode: a.municipalityCode,
+      level: a.level,
+    })),
     limit,
   });
   const cover = coverage(ranked, required);

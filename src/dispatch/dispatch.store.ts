@@ -492,10 +492,21 @@ export async function getTransfer(q: Q, id: string) {
   return q.selectFrom('dispatchTransfer').selectAll().where('id', '=', id).executeTakeFirst();
 }
 export async function pendingTransfers(q: Q, toCentreId: string) {
-  return q.selectFrom('dispatchTransfer').selectAll().where('toCentreId', '=', toCentreId).where('acceptedAt', 'is', null).orderBy('createdAt').execute();
+  return q
+    .selectFrom('dispatchTransfer')
+    .selectAll()
+    .where('toCentreId', '=', toCentreId)
+    .where('acceptedAt', 'is', null)
+    .orderBy('createdAt')
+    .execute();
 }
 /** Marks a transfer accepted once: of two consoles accepting at once, one changes the row. */
 export async function claimTransfer(q: Q, id: string, by: string, at: string, incidentId: string): Promise<boolean> {
-  const r = await q.updateTable('dispatchTransfer').set({ acceptedAt: at, acceptedBy: by, incidentId }).where('id', '=', id).where('acceptedAt', 'is', null).executeTakeFirst();
+  const r = await q
+    .updateTable('dispatchTransfer')
+    .set({ acceptedAt: at, acceptedBy: by, incidentId })
+    .where('id', '=', id)
+    .where('acceptedAt', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

@@ -57,30 +57,50 @@ export async function transferRoutes(app: FastifyInstance, deps: DispatchDeps): 
       }),
       response: { 201: z.object({ transfer: transferSchema, document: eidoSchema }), ...errors },
     },
-    handler: async (req, reply) => reply.code(201).send(await transfers.transferCall(deps, actorOf(req), req.params.id, req.body, requestContext(req))),
+    handler: async (req, reply) =>
+      reply.code(201).send(await transfers.transferCall(deps, actorOf(req), req.params.id, req.body, requestContext(req))),
   });
 
   r.get('/api/dispatch/transfers', {
     config: { access: 'dispatch.board' },
-    schema: { tags: ['dispatch'], summary: 'Transferencias recibidas pendientes de aceptar', response: { 200: z.object({ transfers: z.array(transferSchema) }), ...errors } },
+    schema: {
+      tags: ['dispatch'],
+      summary: 'Transferencias recibidas pendientes de aceptar',
+      response: { 200: z.object({ transfers: z.array(transferSchema) }), ...errors },
+    },
     handler: async (req) => ({ transfers: await transfers.listTransfers(deps, actorOf(req)) }),
   });
 
   r.post('/api/dispatch/transfers/:id/accept', {
     config: { access: 'dispatch.incident.write' },
-    schema: { tags: ['dispatch'], summary: 'Aceptar una transferencia: crea el incidente en este centro', params: idParams, response: { 200: incidentSchema, ...errors } },
+    schema: {
+      tags: ['dispatch'],
+      summary: 'Aceptar una transferencia: crea el incidente en este centro',
+      params: idParams,
+      response: { 200: incidentSchema, ...errors },
+    },
     handler: async (req) => transfers.acceptTransfer(deps, actorOf(req), req.params.id, requestContext(req)),
   });
 
   r.get('/api/dispatch/incidents/:id/eido', {
     config: { access: 'dispatch.board' },
-    schema: { tags: ['dispatch'], summary: 'El incidente como documento NENA EIDO (JSON)', params: idParams, response: { 200: eidoSchema, ...errors } },
+    schema: {
+      tags: ['dispatch'],
+      summary: 'El incidente como documento NENA EIDO (JSON)',
+      params: idParams,
+      response: { 200: eidoSchema, ...errors },
+    },
     handler: async (req) => transfers.exportIncident(deps, actorOf(req), req.params.id, requestContext(req)),
   });
 
   r.post('/api/dispatch/eido', {
     config: { access: 'dispatch.incident.write' },
-    schema: { tags: ['dispatch'], summary: 'Recibir un documento NENA EIDO de otro sistema (queda como transferencia pendiente)', body: eidoSchema, response: { 201: transferSchema, ...errors } },
+    schema: {
+      tags: ['dispatch'],
+      summary: 'Recibir un documento NENA EIDO de otro sistema (queda como transferencia pendiente)',
+      body: eidoSchema,
+      response: { 201: transferSchema, ...errors },
+    },
     handler: async (req, reply) => reply.code(201).send(await transfers.receiveDocument(deps, actorOf(req), req.body, requestContext(req))),
   });
 }

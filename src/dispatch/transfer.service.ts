@@ -48,7 +48,10 @@ export type TransferSummary = {
 };
 
 function summarize(deps: DispatchDeps, row: store.DispatchTables['dispatchTransfer']): TransferSummary {
-  const s = JSON.parse(row.summary) as Omit<TransferSummary, 'id' | 'fromLabel' | 'toCentreId' | 'createdAt' | 'acceptedAt' | 'incidentId' | 'typeName'>;
+  const s = JSON.parse(row.summary) as Omit<
+    TransferSummary,
+    'id' | 'fromLabel' | 'toCentreId' | 'createdAt' | 'acceptedAt' | 'incidentId' | 'typeName'
+  >;
   return {
     id: row.id,
     fromLabel: row.fromLabel,
@@ -61,7 +64,9 @@ function summarize(deps: DispatchDeps, row: store.DispatchTables['dispatchTransf
   };
 }
 
-function summaryOf(imported: ImportedIncident): Omit<TransferSummary, 'id' | 'fromLabel' | 'toCentreId' | 'createdAt' | 'acceptedAt' | 'incidentId' | 'typeName'> {
+function summaryOf(
+  imported: ImportedIncident,
+): Omit<TransferSummary, 'id' | 'fromLabel' | 'toCentreId' | 'createdAt' | 'acceptedAt' | 'incidentId' | 'typeName'> {
   return {
     typeCode: imported.typeCode,
     priority: imported.priority,
@@ -82,7 +87,9 @@ const validated = (doc: unknown): ImportedIncident => {
   const r = importEido(doc);
   if (!r.ok) {
     const first = r.errors[0];
-    throw badRequest('eido_invalid', 'error.dispatch.transfer_invalid', first?.path || 'document', { detail: r.errors.map((e) => `${e.path}: ${e.message}`).join('; ') });
+    throw badRequest('eido_invalid', 'error.dispatch.transfer_invalid', first?.path || 'document', {
+      detail: r.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+    });
   }
   return r.value;
 };
@@ -96,10 +103,26 @@ async function storeTransfer(
   imported: ImportedIncident,
   toStateCode: string | null,
 ): Promise<{ summary: TransferSummary; publish: () => void }> {
-  const full = { ...row, document: JSON.stringify(doc), summary: JSON.stringify(summaryOf(imported)), acceptedAt: null, acceptedBy: null, incidentId: null };
+  const full = {
+    ...row,
+    document: JSON.stringify(doc),
+    summary: JSON.stringify(summaryOf(imported)),
+    acceptedAt: null,
+    acceptedBy: null,
+    incidentId: null,
+  };
   await store.insertTransfer(q, full);
   const summary = summarize(deps, full);
-  const publish = await writeEvents(deps, q, [{ kind: 'transfer', centreId: row.toCentreId, stateCode: toStateCode, municipalityCode: null, agencyIds: [row.toCentreId], payload: summary }]);
+  const publish = await writeEvents(deps, q, [
+    {
+      kind: 'transfer',
+      centreId: row.toCentreId,
+      stateCode: toStateCode,
+      municipalityCode: null,
+      agencyIds: [row.toCentreId],
+      payload: summary,
+    },
+  ]);
   return { summary, publish };
 }
 
@@ -111,7 +134,13 @@ export type TransferInput = {
 };
 
 /** Sends a call to the centre of the state where the emergency is. */
-export async function transferCall(deps: DispatchDeps, actor: Actor, callId: string, input: TransferInput, ctx: Ctx = {}): Promise<{ transfer: TransferSummary; document: EidoDocument }> {
+export async function transferCall(
+  deps: DispatchDeps,
+  actor: Actor,
+  callId: string,
+  input: TransferInput,
+  ctx: Ctx = {},
+): Promise<{ transfer: TransferSummary; document: EidoDocument }> {
   const callRow = await visibleCall(deps, actor, callId);
   if (callRow.outcome) throw new AppError(409, 'call_closed', 'error.dispatch.call_closed', {}, 'callId');
   const type = deps.catalogue.get(input.typeCode);
@@ -154,8 +183,34 @@ export async function transferCall(deps: DispatchDeps, actor: Actor, callId: str
   let publish: () => void = () => {};
   const summary = await deps.handle.db.transaction().execute(async (trx) => {
     await store.updateCall(trx, callId, { outcome: 'transferred', transferredToCentreId: target.id, endedAt: now });
-    const stored = await storeTransfer(deps, trx, { id: crypto.randomUUID(), fromCentreId: mine.id, fromLabel: mine.name, toCentreId: target.id, callId, createdAt: now, createdBy: actor.userId }, document, imported, target.stateCode);
-    await appendAudit(deps.handle, actor, { action: 'dispatch.call.transfer', targetType: 'call', targetId: callId, details: { to: target.code, transferId: stored.summary.id }, ...ctx }, trx);
+    const stored = await storeTransfer(
+      deps,
+      trx,
+      {
+        id: crypto.randomUUID(),
+        fromCentreId: mine.id,
+        fromLabel: mine.name,
+        toCentreId: target.id,
+        callId,
+        createdAt: now,
+        createdBy: actor.userId,
+      },
+      document,
+      imported,
+      target.stateCode,
+    );
+    await appendAudit(
+      deps.handle,
+      actor,
+      {
+        action: 'dispatch.call.transfer',
+        targetType: 'call',
+        targetId: callId,
+        details: { to: target.code, transferId: stored.summary.id },
+        ...ctx,
+      },
+      trx,
+    );
     publish = stored.publish;
     return stored.summary;
   });
@@ -171,8 +226,28 @@ export async function receiveDocument(deps: DispatchDeps, actor: Actor, doc: unk
   let publish: () => void = () => {};
   const summary = await deps.handle.db.transaction().execute(async (trx) => {
     const label = imported.external.centre.name ?? imported.external.centre.code;
-    const stored = await storeTransfer(deps, trx, { id: crypto.randomUUID(), fromCentreId: null, fromLabel: label, toCentreId: mine.id, callId: null, createdAt: now, createdBy: actor.userId }, doc, imported, mine.stateCode);
-    await appendAudit(deps.handle, actor, { action: 'dispatch.eido.import', targetType: 'transfer', targetId: stored.summary.id, details: { from: label }, ...ctx }, trx);
+    const stored = await storeTransfer(
+      deps,
+      trx,
+      {
+        id: crypto.randomUUID(),
+        fromCentreId: null,
+        fromLabel: label,
+        toCentreId: mine.id,
+        callId: null,
+        createdAt: now,
+        createdBy: actor.userId,
+      },
+      doc,
+      imported,
+      mine.stateCode,
+    );
+    await appendAudit(
+      deps.handle,
+      actor,
+      { action: 'dispatch.eido.import', targetType: 'transfer', targetId: stored.summary.id, details: { from: label }, ...ctx },
+      trx,
+    );
     publish = stored.publish;
     return stored.summary;
   });
@@ -193,7 +268,14 @@ export async function acceptTransfer(deps: DispatchDeps, actor: Actor, id: strin
   if (row.acceptedAt) throw new AppError(409, 'transfer_accepted', 'error.dispatch.transfer_accepted', {}, 'id');
   const imported = validated(JSON.parse(row.document));
   const where = locatePoint(deps, imported.location.lat, imported.location.lon, 'location');
-  if (where.stateCode !== mine.stateCode) throw new AppError(409, 'wrong_centre', 'error.dispatch.wrong_centre', { state: stateName(deps, where.stateCode), centre: '—' }, 'location');
+  if (where.stateCode !== mine.stateCode)
+    throw new AppError(
+      409,
+      'wrong_centre',
+      'error.dispatch.wrong_centre',
+      { state: stateName(deps, where.stateCode), centre: '—' },
+      'location',
+    );
   const type = deps.catalogue.get(imported.typeCode);
   if (!type) throw badRequest('unknown_type', 'error.dispatch.unknown_type', 'typeCode', { code: imported.typeCode });
   let publish: () => void = () => {};
@@ -204,11 +286,28 @@ export async function acceptTransfer(deps: DispatchDeps, actor: Actor, id: strin
       priority: imported.priority,
       location: { ...where, uncertaintyM: imported.location.uncertaintyM, address: imported.location.address },
     });
-    if (!(await store.claimTransfer(trx, id, actor.userId, now, incident.id))) throw new AppError(409, 'transfer_accepted', 'error.dispatch.transfer_accepted', {}, 'id');
+    if (!(await store.claimTransfer(trx, id, actor.userId, now, incident.id)))
+      throw new AppError(409, 'transfer_accepted', 'error.dispatch.transfer_accepted', {}, 'id');
     await store.insertEntry(trx, entryOf(actor, incident.id, now, 'created', null, { typeCode: type.code, priority: imported.priority }));
-    await store.insertEntry(trx, entryOf(actor, incident.id, now, 'transfer', null, { from: row.fromLabel, externalFolio: imported.external.folio, trackingId: imported.external.trackingId }));
+    await store.insertEntry(
+      trx,
+      entryOf(actor, incident.id, now, 'transfer', null, {
+        from: row.fromLabel,
+        externalFolio: imported.external.folio,
+        trackingId: imported.external.trackingId,
+      }),
+    );
     for (const note of imported.notes) {
-      await store.insertEntry(trx, { id: crypto.randomUUID(), incidentId: incident.id, at: note.at, authorId: null, authorName: note.authorName ? `${note.authorName} (${row.fromLabel})` : row.fromLabel, kind: 'note', text: note.text, data: { transferred: true } });
+      await store.insertEntry(trx, {
+        id: crypto.randomUUID(),
+        incidentId: incident.id,
+        at: note.at,
+        authorId: null,
+        authorName: note.authorName ? `${note.authorName} (${row.fromLabel})` : row.fromLabel,
+        kind: 'note',
+        text: note.text,
+        data: { transferred: true },
+      });
     }
     for (const c of imported.calls) {
       await store.insertCall(trx, {
@@ -231,9 +330,30 @@ export async function acceptTransfer(deps: DispatchDeps, actor: Actor, id: strin
         municipalityCode: where.municipalityCode,
       });
     }
-    await appendAudit(deps.handle, actor, { action: 'dispatch.transfer.accept', targetType: 'incident', targetId: incident.id, details: { transferId: id, folio: incident.folio }, ...ctx }, trx);
+    await appendAudit(
+      deps.handle,
+      actor,
+      {
+        action: 'dispatch.transfer.accept',
+        targetType: 'incident',
+        targetId: incident.id,
+        details: { transferId: id, folio: incident.folio },
+        ...ctx,
+      },
+      trx,
+    );
     const v = await incidentView(deps, trx, incident);
-    publish = await writeEvents(deps, trx, [incidentEvent('incident', v), { kind: 'transfer_accepted', centreId: mine.id, stateCode: mine.stateCode, municipalityCode: null, agencyIds: [mine.id], payload: { id, incidentId: incident.id } }]);
+    publish = await writeEvents(deps, trx, [
+      incidentEvent('incident', v),
+      {
+        kind: 'transfer_accepted',
+        centreId: mine.id,
+        stateCode: mine.stateCode,
+        municipalityCode: null,
+        agencyIds: [mine.id],
+        payload: { id, incidentId: incident.id },
+      },
+    ]);
     return v;
   });
   publish();
@@ -255,7 +375,12 @@ export async function exportIncident(deps: DispatchDeps, actor: Actor, incidentI
     timeline: detail.timeline,
     units,
     assignments: detail.assignments,
-    centre: { id: owner?.id ?? detail.centreId, name: owner?.name ?? '', code: owner?.code ?? '', stateCode: owner?.stateCode ?? detail.location.stateCode },
+    centre: {
+      id: owner?.id ?? detail.centreId,
+      name: owner?.name ?? '',
+      code: owner?.code ?? '',
+      stateCode: owner?.stateCode ?? detail.location.stateCode,
+    },
     exportedBy: { id: actor.userId, name: actor.username },
     exportedAt: new Date().toISOString(),
   });

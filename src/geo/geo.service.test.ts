@@ -32,7 +32,13 @@ describe('geo service', () => {
     expect(geo.listMunicipalities()).toHaveLength(2469);
     const cdmx = geo.listMunicipalities('09');
     expect(cdmx).toHaveLength(16);
-    expect(cdmx.find((m) => m.code === '09015')).toEqual({ code: '09015', stateCode: '09', name: 'Cuauhtémoc', population: 545884, seat: [-99.151884, 19.441647] });
+    expect(cdmx.find((m) => m.code === '09015')).toEqual({
+      code: '09015',
+      stateCode: '09',
+      name: 'Cuauhtémoc',
+      population: 545884,
+      seat: [-99.151884, 19.441647],
+    });
     expect(geo.listMunicipalities('99')).toEqual([]);
   });
 
