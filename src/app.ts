@@ -18,6 +18,7 @@ import { createDispatchCatalogue } from './dispatch/dispatch-catalogue.js';
 import type { DispatchDeps } from './dispatch/dispatch.service.js';
 import { dispatchRoutes } from './dispatch/dispatch.routes.js';
 import { transferRoutes } from './dispatch/transfer.routes.js';
+import { metricsRoutes } from './dispatch/metrics.routes.js';
 import { loadDemoDispatch } from './dispatch/demo-dispatch.js';
 import { checkTimers } from './dispatch/board.service.js';
 
@@ -82,6 +83,7 @@ export async function createPlatform(
     await geoRoutes(app, ctx, geo);
     await dispatchRoutes(app, ctx, dispatch);
     await transferRoutes(app, dispatch);
+    await metricsRoutes(app, dispatch);
     await app.ready();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =

@@ -209,6 +209,16 @@ const CASES: Case[] = [
     expect: dispatchRecord(CALL),
   },
   { method: 'GET', url: '/api/dispatch/transfers', expect: roleIn(...CONSOLE) },
+  {
+    method: 'GET',
+    url: '/api/dispatch/metrics?from=2026-01-01&to=2026-01-31',
+    expect: roleIn('supervisor', 'commander', 'analyst', 'auditor'),
+  },
+  {
+    method: 'GET',
+    url: '/api/dispatch/metrics.csv?from=2026-01-01&to=2026-01-31',
+    expect: roleIn('supervisor', 'commander', 'analyst', 'auditor'),
+  },
   { method: 'POST', url: '/api/dispatch/transfers/:id/accept', recordScoped: true, record: 'transfer', expect: dispatchRecord(CALL) },
   { method: 'GET', url: '/api/dispatch/incidents/:id/eido', recordScoped: true, record: 'incident', expect: dispatchRecord(CONSOLE) },
   { method: 'POST', url: '/api/dispatch/eido', body: ({ eido }) => eido, expect: roleIn(...CALL) },

@@ -61,6 +61,7 @@ const es = {
   'error.dispatch.transfer_invalid': 'El documento EIDO no es válido: {detail}',
   'error.dispatch.same_centre': 'El lugar está en la entidad de este centro: cree el incidente aquí.',
   'error.dispatch.transfer_accepted': 'La transferencia ya fue aceptada.',
+  'error.dispatch.metrics_range': 'El periodo no es válido: «desde» debe ser anterior a «hasta» y abarcar a lo más un año.',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -121,6 +122,7 @@ const en: Record<MessageKey, string> = {
   'error.dispatch.transfer_invalid': 'The EIDO document is not valid: {detail}',
   'error.dispatch.same_centre': 'The place is in this centre’s state: create the incident here.',
   'error.dispatch.transfer_accepted': 'The transfer was already accepted.',
+  'error.dispatch.metrics_range': 'The period is not valid: “from” must come before “to” and span at most a year.',
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { es, en };
