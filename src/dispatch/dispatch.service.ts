@@ -458,10 +458,13 @@ export type IncidentDetail = IncidentView & { timeline: TimelineEntry[]; calls: 
 export async function getIncident(deps: DispatchDeps, actor: Actor, id: string): Promise<IncidentDetail> {
   const incident = await visibleIncident(deps, actor, id);
   const db = deps.handle.db;
+  const timeline = await store.timeline(db, id);
+  // Callers' numbers and names are for the console staff only (DA-2): a field officer's view omits them.
+  const forConsole = hasConsole(actor);
   return {
     ...(await incidentView(deps, db, incident)),
-    timeline: await store.timeline(db, id),
-    calls: await store.callsOfIncident(db, id),
+    timeline: forConsole ? timeline : timeline.map((e) => (e.kind === 'call_linked' ? { ...e, data: null } : e)),
+    calls: forConsole ? await store.callsOfIncident(db, id) : [],
     assignments: await store.assignmentsOfIncident(db, id),
   };
 }
@@ -471,7 +474,11 @@ async function changeIncident(
   deps: DispatchDeps,
   actor: Actor,
   id: string,
-  change: (q: Q, incident: Incident, now: string) => Promise<{ audit: string; details?: Record<string, unknown>; extra?: PendingEvent[] }>,
+  change: (
+    q: Q,
+    incident: Incident,
+    now: string,
+  ) => Promise<{ audit: string; details?: Record<string, unknown>; extra?: PendingEvent[]; alsoAgencies?: string[] }>,
   ctx: Ctx,
 ): Promise<IncidentView> {
   await visibleIncident(deps, actor, id);
@@ -484,7 +491,10 @@ async function changeIncident(
     await appendAudit(deps.handle, actor, { action: done.audit, targetType: 'incident', targetId: id, details: done.details, ...ctx }, trx);
     const fresh = (await store.getIncident(trx, id))!;
     const v = await incidentView(deps, trx, fresh);
-    publish = await writeEvents(deps, trx, [incidentEvent('incident', v), ...(done.extra ?? [])]);
+    const event = incidentEvent('incident', v);
+    // Units released by this change still hear about it (their crews' phones follow the incident).
+    event.agencyIds = [...new Set([...event.agencyIds, ...(done.alsoAgencies ?? [])])];
+    publish = await writeEvents(deps, trx, [event, ...(done.extra ?? [])]);
     return v;
   });
   publish();
@@ -632,6 +642,8 @@ export async function changeStatus(
       if (input.status === 'closed' && !input.closureCode?.trim())
         throw badRequest('closure_code', 'error.dispatch.closure_code', 'closureCode');
       if (input.status !== 'closed' && !input.reason?.trim()) throw badRequest('reason', 'error.dispatch.reason', 'reason');
+      // Read before release: the released units' crews must still hear that the incident closed.
+      const released = (await store.unitsOfIncident(q, id)).map((u) => u.agencyId);
       const extra = input.status === 'pending' ? [] : await releaseUnits(q, actor, agencies, id, now);
       await store.updateIncident(q, id, {
         status: input.status,
@@ -650,6 +662,7 @@ export async function changeStatus(
         audit: `dispatch.incident.${input.status === 'pending' ? 'reopen' : input.status}`,
         details: { closureCode: input.closureCode },
         extra,
+        alsoAgencies: released,
       };
     },
     ctx,

@@ -262,6 +262,7 @@ export const verifyAudit = () => request<AuditVerification>('/api/audit/verify')
 export { PRIORITIES, INCIDENT_STATUSES, UNIT_STATUSES, UNIT_TYPES, CAPABILITIES } from '../dispatch/dispatch.types.js';
 export type { Priority, IncidentStatus, UnitStatus, UnitType, Capability, CallOutcome } from '../dispatch/dispatch.types.js';
 import type { CallOutcome, Capability, IncidentStatus, Priority, UnitStatus, UnitType } from '../dispatch/dispatch.types.js';
+export { canChangeUnit } from '../dispatch/state-machine.js';
 
 export type CatalogueEntry = {
   code: string;
@@ -388,10 +389,23 @@ export type Recommendation = {
 };
 export type Recommendations = { required: Capability[]; ranked: Recommendation[]; coverage: Recommendation[]; missing: Capability[] };
 
-export type NearbyCamera = { id: string; code: string; name: string; lat: number; lon: number; kind: 'fixed' | 'ptz'; status: string; distanceM: number };
+export type NearbyCamera = {
+  id: string;
+  code: string;
+  name: string;
+  lat: number;
+  lon: number;
+  kind: 'fixed' | 'ptz';
+  status: string;
+  distanceM: number;
+};
 export type OpenedCamera = { id: string; code: string; name: string; streamUrl: string; kind: 'fixed' | 'ptz' };
 
-export type NewCall = { ani: string; callerName?: string | null; callerLocation?: { lat: number; lon: number; uncertaintyM?: number | null } | null };
+export type NewCall = {
+  ani: string;
+  callerName?: string | null;
+  callerLocation?: { lat: number; lon: number; uncertaintyM?: number | null } | null;
+};
 export type NewIncident = {
   callId?: string;
   typeCode: string;
@@ -437,7 +451,7 @@ export const openCamera = (id: string, cameraId: string) =>
   request<OpenedCamera>(`/api/dispatch/incidents/${enc(id)}/cameras/${enc(cameraId)}/open`, { method: 'POST', noBody: true });
 export const getBoard = () => request<Board>('/api/dispatch/board');
 /** The live event stream (server-sent events); the browser resends Last-Event-ID when it reconnects. */
-export const dispatchEventsUrl = (lastEventId: number) => `/api/dispatch/events${query({ lastEventId })}`;
+export const dispatchEventsUrl = (lastEventId?: number) => `/api/dispatch/events${query({ lastEventId })}`;
 export const acknowledgeAlert = (id: string) =>
   request<DispatchAlert>(`/api/dispatch/alerts/${enc(id)}/acknowledge`, { method: 'POST', noBody: true });
 export const getUnits = () => request<{ units: Unit[] }>('/api/dispatch/units');
@@ -447,3 +461,34 @@ export const acknowledgeAssignment = (id: string) =>
   request<Assignment>(`/api/dispatch/units/${enc(id)}/acknowledge`, { method: 'POST', noBody: true });
 export const reportUnitPosition = (id: string, lat: number, lon: number) =>
   request<Unit>(`/api/dispatch/units/${enc(id)}/position`, { method: 'POST', body: { lat, lon } });
+
+// ── 911 metrics ─────────────────────────────────────────────────────────────
+export type MetricsStat = { n: number; p50: number | null; p90: number | null; withinTarget: number | null };
+export type MetricsGroup = {
+  key: {
+    centreId?: string;
+    centreName?: string;
+    municipalityCode?: string;
+    municipalityName?: string;
+    priority?: 'ALTA' | 'MEDIA' | 'BAJA';
+  };
+  calls: number;
+  improperCalls: number;
+  improperShare: number | null;
+  incidents: number;
+  answerToCreate: MetricsStat;
+  createToDispatch: MetricsStat;
+  dispatchToArrival: MetricsStat;
+  total: MetricsStat;
+};
+export type DispatchMetrics = {
+  from: string;
+  to: string;
+  targets: { answerToCreate: number; createToDispatch: number; dispatchToArrival: number; total: number };
+  overall: MetricsGroup;
+  groups: MetricsGroup[];
+  daily: { date: string; calls: number; improperCalls: number; incidents: number; createToDispatchP90: number | null }[];
+};
+export type MetricsQuery = { from: string; to: string; groupBy: string };
+export const getDispatchMetrics = (q: MetricsQuery) => request<DispatchMetrics>(`/api/dispatch/metrics${query(q)}`);
+export const dispatchMetricsCsvUrl = (q: MetricsQuery) => `/api/dispatch/metrics.csv${query(q)}`;

@@ -149,7 +149,9 @@ for (const dialect of dialects()) {
       expect(assigned.statusCode, assigned.body).toBe(200);
       expect(assigned.json()).toMatchObject({ status: 'dispatched', units: [{ callSign: 'P-CUH-1', status: 'dispatched' }] }); // IS-2
       // The officer crewing the unit sees the assignment and moves it along.
-      expect((await as(p, policia)('GET', `/api/dispatch/incidents/${inc.id}`)).statusCode).toBe(200);
+      const fieldView = await as(p, policia)('GET', `/api/dispatch/incidents/${inc.id}`);
+      expect(fieldView.statusCode).toBe(200);
+      expect(fieldView.json().calls).toEqual([]); // DA-2: no callers' numbers on the officer's phone
       expect((await post(policia, `/api/dispatch/units/${car.id}/acknowledge`)).json().acknowledgedAt).toBeTruthy();
       expect((await post(policia, `/api/dispatch/units/${car.id}/status`, { status: 'en_route' })).statusCode).toBe(200);
       expect((await as(p, despacho)('GET', `/api/dispatch/incidents/${inc.id}`)).json().status).toBe('en_route'); // IS-3

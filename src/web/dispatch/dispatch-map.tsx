@@ -197,7 +197,7 @@ export function DispatchMap({ incidents, units, selectedId, onSelectIncident, pi
   useEffect(() => {
     const map = mapRef.current;
     if (!ready || !map || !focus) return;
-    map.flyTo({ center: [focus.lon, focus.lat], zoom: Math.max(map.getZoom(), focus.zoom ?? 14), duration: 900 });
+    map.flyTo({ center: [focus.lon, focus.lat], zoom: focus.zoom ?? Math.max(map.getZoom(), 13), duration: 900 });
   }, [ready, focus]);
 
   // First view: the console's state.

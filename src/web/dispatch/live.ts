@@ -12,22 +12,28 @@ export type LiveEvent = { kind: EventKind; id: number; payload: unknown };
  * blip; if the stream is closed for good (the server refused it), it is opened again
  * a few seconds later from the last event seen.
  */
-export function useEventStream(startId: number | null, onEvent: (e: LiveEvent) => void): Connection {
+export function useEventStream(startId: number | 'now' | null, onEvent: (e: LiveEvent) => void, onOpen?: () => void): Connection {
   const [conn, setConn] = useState<Connection>('connecting');
   const handler = useRef(onEvent);
   handler.current = onEvent;
+  const opened = useRef(onOpen);
+  opened.current = onOpen;
 
   useEffect(() => {
     if (startId === null) return;
-    let last = startId;
+    let last = startId === 'now' ? 0 : startId;
     let es: EventSource | null = null;
     let retry: number | null = null;
     let stopped = false;
     const open = () => {
       if (stopped) return;
-      const source = new EventSource(dispatchEventsUrl(last));
+      // 'now': from the current event on (the page reloads its data on open).
+      const source = new EventSource(dispatchEventsUrl(last || (startId === 'now' ? undefined : last)));
       es = source;
-      source.onopen = () => setConn('live');
+      source.onopen = () => {
+        setConn('live');
+        opened.current?.();
+      };
       source.onerror = () => {
         if (source.readyState === EventSource.CLOSED) {
           source.close();
@@ -38,7 +44,7 @@ export function useEventStream(startId: number | null, onEvent: (e: LiveEvent) =
       for (const kind of EVENT_KINDS) {
         source.addEventListener(kind, (e: MessageEvent<string>) => {
           const id = Number(e.lastEventId) || 0;
-          if (id && id <= last && id !== 0) return; // already applied (a replay overlapping a reconnect)
+          if (id && id <= last) return; // already applied (a replay overlapping a reconnect)
           if (id) last = id;
           let payload: unknown;
           try {
@@ -88,7 +94,9 @@ function reduce(s: BoardState, a: Action): BoardState {
       return {
         incidents,
         units: new Map(a.units.map((u) => [u.id, u])),
-        alerts: new Map(a.alerts.map((x) => [x.id, { ...x, folio: x.folio ?? (x.incidentId ? incidents.get(x.incidentId)?.folio : undefined) }])),
+        alerts: new Map(
+          a.alerts.map((x) => [x.id, { ...x, folio: x.folio ?? (x.incidentId ? incidents.get(x.incidentId)?.folio : undefined) }]),
+        ),
         seen: new Map([...s.seen, ...incidents]),
       };
     }
@@ -139,6 +147,8 @@ export function useLiveBoard(fallbackError: string, onEvent?: (e: LiveEvent) => 
   const [lastEventAt, setLastEventAt] = useState(0);
   const extra = useRef(onEvent);
   extra.current = onEvent;
+  const fallback = useRef(fallbackError);
+  fallback.current = fallbackError;
 
   useEffect(() => {
     let live = true;
@@ -151,12 +161,12 @@ export function useLiveBoard(fallbackError: string, onEvent?: (e: LiveEvent) => 
         setError(null);
       })
       .catch((err: unknown) => {
-        if (live) setError(err instanceof ApiError ? err.message : fallbackError);
+        if (live) setError(err instanceof ApiError ? err.message : fallback.current);
       });
     return () => {
       live = false;
     };
-  }, [tick, fallbackError]);
+  }, [tick]);
 
   const connection = useEventStream(startId, (e) => {
     setLastEventAt(Date.now());

@@ -39,9 +39,13 @@ export const TypePicker = forwardRef<HTMLInputElement, TypePickerProps>(function
   const wrapRef = useRef<HTMLDivElement>(null);
   const label = (e: CatalogueEntry) => `${e.code} · ${en ? e.nameEn : e.name}`;
 
-  // The box shows the chosen entry; typing searches again.
+  // The box shows the chosen entry; typing searches again; a value cleared by the form clears the box.
+  const prev = useRef<CatalogueEntry | null>(null);
   useEffect(() => {
+    const before = prev.current;
+    prev.current = value;
     if (value) setQ(label(value));
+    else if (before) setQ((cur) => (cur === `${before.code} · ${before.name}` || cur === `${before.code} · ${before.nameEn}` ? '' : cur));
   }, [value, en]);
 
   useEffect(() => {

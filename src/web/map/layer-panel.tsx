@@ -32,7 +32,13 @@ export function LayerPanel({ layers, zoom, onToggle, onRetry, onReset, collapsib
   if (collapsible && collapsed) {
     return (
       <div className="map-panel map-layers map-layers--folded" data-testid="layer-panel">
-        <button type="button" className="btn btn--small" aria-expanded="false" onClick={() => setCollapsed(false)} data-testid="layer-panel-open">
+        <button
+          type="button"
+          className="btn btn--small"
+          aria-expanded="false"
+          onClick={() => setCollapsed(false)}
+          data-testid="layer-panel-open"
+        >
           {t('map.layers')}
         </button>
       </div>

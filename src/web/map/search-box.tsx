@@ -5,8 +5,27 @@ import { ApiError, searchPlaces, type SearchHit } from '../api.js';
 const DEBOUNCE_MS = 250;
 const LIMIT = 8;
 
+type SearchBoxProps = {
+  onSelect: (hit: SearchHit) => void;
+  /** Defaults to the map overlay look. */
+  className?: string;
+  /** Defaults to `map-search` (results: `<testId>-results`, `<testId>-result`). */
+  testId?: string;
+  placeholder?: string;
+  inputId?: string;
+  /** Keep the chosen name in the box (default) or clear it. */
+  clearOnSelect?: boolean;
+};
+
 /** Gazetteer search (a combobox): debounced, keyboard-driven, flies to the chosen place. */
-export function SearchBox({ onSelect }: { onSelect: (hit: SearchHit) => void }) {
+export function SearchBox({
+  onSelect,
+  className = 'map-panel map-search',
+  testId = 'map-search',
+  placeholder,
+  inputId,
+  clearOnSelect,
+}: SearchBoxProps) {
   const { t } = useTranslation();
   const id = useId();
   const listId = `${id}-list`;
@@ -71,8 +90,8 @@ export function SearchBox({ onSelect }: { onSelect: (hit: SearchHit) => void }) 
   }, []);
 
   const choose = (hit: SearchHit) => {
-    chosenRef.current = hit.name;
-    setQ(hit.name);
+    chosenRef.current = clearOnSelect ? '' : hit.name;
+    setQ(clearOnSelect ? '' : hit.name);
     setOpen(false);
     onSelect(hit);
   };
@@ -97,19 +116,19 @@ export function SearchBox({ onSelect }: { onSelect: (hit: SearchHit) => void }) 
 
   const showList = open && q.trim().length >= 2 && (results.length > 0 || (!busy && searched === q.trim()) || !!error);
   return (
-    <div className="map-panel map-search" ref={wrapRef}>
-      <label htmlFor={`${id}-input`} className="visually-hidden">
+    <div className={className} ref={wrapRef}>
+      <label htmlFor={inputId ?? `${id}-input`} className="visually-hidden">
         {t('map.searchLabel')}
       </label>
       <input
-        id={`${id}-input`}
+        id={inputId ?? `${id}-input`}
         type="search"
         role="combobox"
         aria-expanded={showList}
         aria-controls={listId}
         aria-autocomplete="list"
         aria-activedescendant={showList && active >= 0 ? `${id}-opt-${active}` : undefined}
-        placeholder={t('map.searchPlaceholder')}
+        placeholder={placeholder ?? t('map.searchPlaceholder')}
         autoComplete="off"
         spellCheck={false}
         value={q}
@@ -119,11 +138,11 @@ export function SearchBox({ onSelect }: { onSelect: (hit: SearchHit) => void }) 
         }}
         onFocus={() => setOpen(true)}
         onKeyDown={onKey}
-        data-testid="map-search"
+        data-testid={testId}
       />
       {busy ? <span className="map-search-busy" aria-hidden="true" /> : null}
       {showList ? (
-        <ul className="map-search-results" id={listId} role="listbox" aria-label={t('map.searchLabel')} data-testid="map-search-results">
+        <ul className="map-search-results" id={listId} role="listbox" aria-label={t('map.searchLabel')} data-testid={`${testId}-results`}>
           {error ? (
             <li className="map-search-empty" role="presentation">
               {error}
@@ -143,7 +162,7 @@ export function SearchBox({ onSelect }: { onSelect: (hit: SearchHit) => void }) 
                 onMouseDown={(e) => e.preventDefault()}
                 onClick={() => choose(r)}
                 onMouseEnter={() => setActive(i)}
-                data-testid="map-search-result"
+                data-testid={`${testId}-result`}
                 data-kind={r.kind}
                 data-code={r.code}
               >

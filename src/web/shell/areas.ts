@@ -1,14 +1,15 @@
 import type { Role } from '../api.js';
 
-export type AreaId = 'dispatch' | 'command' | 'field' | 'video' | 'crimeMap' | 'fusion' | 'training' | 'admin' | 'audit';
+export type AreaId = 'dispatch' | 'metrics' | 'command' | 'field' | 'video' | 'crimeMap' | 'fusion' | 'training' | 'admin' | 'audit';
 
 /** A work area of the platform; `path` is set once the area is live. */
 export type Area = { id: AreaId; roles: readonly Role[]; path?: string };
 
 export const AREAS: readonly Area[] = [
-  { id: 'dispatch', roles: ['call_taker', 'dispatcher', 'supervisor'] },
+  { id: 'dispatch', roles: ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'commander'], path: '/despacho' },
+  { id: 'metrics', roles: ['supervisor', 'commander', 'analyst', 'auditor'], path: '/metricas' },
   { id: 'command', roles: ['commander'] },
-  { id: 'field', roles: ['field_officer'] },
+  { id: 'field', roles: ['field_officer'], path: '/campo' },
   { id: 'video', roles: ['camera_operator'] },
   { id: 'crimeMap', roles: ['analyst', 'commander'] },
   { id: 'fusion', roles: ['fusion_analyst'] },
@@ -24,3 +25,9 @@ export const areasFor = (roles: readonly Role[]) => AREAS.filter((a) => hasAnyRo
 
 export const ADMIN_ROLES: readonly Role[] = ['agency_admin', 'system_admin'];
 export const AUDIT_ROLES: readonly Role[] = ['auditor', 'system_admin'];
+/** The 911 / dispatch console (/despacho): intake, board, map; the commander and camera operator read and watch. */
+export const CONSOLE_ROLES: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'commander'];
+/** The field view (/campo): the officers, and dispatchers on a phone. */
+export const FIELD_ROLES: readonly Role[] = ['field_officer', 'dispatcher', 'supervisor'];
+/** 911 metrics (/metricas): supervisors, commanders, analysts and auditors. */
+export const METRICS_ROLES: readonly Role[] = ['supervisor', 'commander', 'analyst', 'auditor'];

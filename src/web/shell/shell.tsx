@@ -3,13 +3,16 @@ import { useTranslation } from 'react-i18next';
 import { useApp, useSession } from '../app-context.js';
 import { Link, useLocation } from '../router.js';
 import { AccountPage } from './account-page.js';
-import { ADMIN_ROLES, AUDIT_ROLES, hasAnyRole } from './areas.js';
+import { ADMIN_ROLES, AUDIT_ROLES, CONSOLE_ROLES, FIELD_ROLES, METRICS_ROLES, hasAnyRole } from './areas.js';
 import { Header } from './header.js';
 import { HomePage } from './home-page.js';
 import { IdleGuard } from './idle-guard.js';
 
 const AdminPage = lazy(() => import('../admin/admin-page.js'));
 const AuditPage = lazy(() => import('../audit/audit-page.js'));
+const ConsolePage = lazy(() => import('../dispatch/console-page.js'));
+const FieldPage = lazy(() => import('../dispatch/field-page.js'));
+const MetricsPage = lazy(() => import('../metrics/metrics-page.js'));
 
 function Message({ text, testId }: { text: string; testId: string }) {
   const { t } = useTranslation();
@@ -35,6 +38,15 @@ function Routes() {
   if (path === '/audit') {
     return hasAnyRole(roles, AUDIT_ROLES) ? <AuditPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
+  if (path === '/despacho') {
+    return hasAnyRole(roles, CONSOLE_ROLES) ? <ConsolePage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
+  if (path === '/metricas') {
+    return hasAnyRole(roles, METRICS_ROLES) ? <MetricsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
+  if (path === '/campo') {
+    return hasAnyRole(roles, FIELD_ROLES) ? <FieldPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
   return <Message text={t('shell.notFound')} testId="not-found" />;
 }
 
@@ -50,16 +62,18 @@ export function Shell() {
       ? 'shell.nav.admin'
       : path === '/audit'
         ? 'shell.nav.audit'
-        : path === '/account'
-          ? 'shell.nav.account'
-          : 'shell.nav.home';
+        : path === '/metricas'
+          ? 'shell.nav.metrics'
+          : path === '/account'
+            ? 'shell.nav.account'
+            : 'shell.nav.home';
     document.title = `${t(key)} · ${platform?.name ?? t('common.appName')}`;
   }, [path, platform, t]);
 
   return (
     <div className="app">
       <Header />
-      <main id="main" className="app-main" tabIndex={-1}>
+      <main id="main" className={`app-main${path === '/despacho' ? ' app-main--fill' : ''}`} tabIndex={-1}>
         <Suspense
           fallback={
             <p className="page muted" role="status">
