@@ -1,0 +1,457 @@
+/**
+ * Dispatch benchmark: what the 911/dispatch API sustains over HTTP, against what the database
+ * beneath it can do at all, on SQLite and on PostgreSQL.
+ *
+ *   npx tsx bench/dispatch.bench.ts          (npm run bench:dispatch)
+ *   npx tsx bench/dispatch.bench.ts sqlite   (one database only: sqlite | postgres)
+ *
+ * The server is the real one, as a child process (`node --import tsx src/main.ts`, demo
+ * organisation, LOG_LEVEL=warn), on its own event loop; this process is the load generator
+ * (`node:http`, keep-alive, loopback only). PostgreSQL is a throw-away cluster started here with
+ * fsync, synchronous_commit and full_page_writes ON (the test cluster turns them off).
+ *
+ * Each database gets two fresh servers, so that one phase's thousands of pending incidents do not
+ * weigh on the next (the supervisor timer scans pending incidents every 5 s):
+ *
+ *   A. throughput: 32 clients create incidents back to back (2 s warm-up, then 10 s measured);
+ *      then the baseline: durable single-row inserts into a plain table of the same database,
+ *      one insert per transaction (SQLite: WAL + synchronous=FULL, like the server; PostgreSQL:
+ *      1 writer, and 10 writers for what group commit adds). Headline: HTTP ÷ raw (1 writer).
+ *   B. 300 live consoles (SSE, over 2 sessions) while incidents are created at 20/s for 10 s: the
+ *      time from a change (its `createdAt`, stamped in the transaction) until it has reached every
+ *      console. Then, consoles closed, open-loop load: 200 call records/s for 10 s, then 200
+ *      incident creations/s for 10 s, sent on a fixed schedule whatever the answers; latency is
+ *      measured from each request's scheduled time, so a stalled server cannot hide its queue.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { createClient, login, openConsole, type ApiClient, type LiveConsole, type Session } from './support/api-client.js';
+import { nextDemoCode, type DbTarget } from './support/demo-mfa.js';
+import { postgresBinaries, startDurableCluster, type DurableCluster } from './support/postgres-cluster.js';
+import { startServer, type ServerProcess } from './support/server-process.js';
+import { machineBusyMs, processTreeCpuMs, selfCpuMs } from './support/cpu.js';
+import { fmt, percentile, sleep } from './support/stats.js';
+
+const CLIENTS = 32;
+const WARMUP_MS = 2_000;
+const THROUGHPUT_MS = 10_000;
+const RAW_MS = 3_000;
+const OPEN_LOOP_RATE = 200;
+const OPEN_LOOP_MS = 10_000;
+const CONSOLES = 300;
+const CONSOLE_CHANGE_RATE = 20;
+const CONSOLE_MS = 10_000;
+
+const ZOCALO = { lat: 19.4326, lon: -99.1332 };
+// Mostly MEDIA/BAJA types: no supervisor alert falls due (60 s for ALTA) while a phase runs.
+const TYPES = ['30101', '30404', '30422', '31101', '30307'];
+
+type Kind = 'sqlite' | 'postgres';
+type Results = {
+  kind: Kind;
+  httpRate: number;
+  httpP50: number;
+  httpP99: number;
+  httpErrors: number;
+  /** CPU ms per HTTP creation in the throughput phase: server, database server (PostgreSQL), load generator. */
+  cpuServer?: number;
+  cpuDb?: number;
+  cpuClient: number;
+  /** Share of the machine's cores busy during the throughput phase: the three measured processes, and everything else. */
+  busy?: number;
+  foreign?: number;
+  raw1: number;
+  raw10?: number;
+  consoleP50: number;
+  consoleP99: number;
+  consoleAckP50: number;
+  consoleAckP99: number;
+  consoleMissing: number;
+  callsP50: number;
+  callsP99: number;
+  callsErrors: number;
+  incP50: number;
+  incP99: number;
+  incErrors: number;
+};
+
+const jitter = () => Math.round((Math.random() - 0.5) * 0.02 * 1e6) / 1e6; // ±0.01° ≈ ±1.1 km
+const incidentBody = (n: number) => ({
+  typeCode: TYPES[n % TYPES.length],
+  location: { lat: ZOCALO.lat + jitter(), lon: ZOCALO.lon + jitter(), address: `Centro ${n}` },
+  note: `Carga de prueba ${n}`,
+});
+const callBody = (n: number) => ({
+  ani: `+52 55 ${String(10_000_000 + n).slice(-8)}`,
+  callerLocation: { lat: ZOCALO.lat + jitter(), lon: ZOCALO.lon + jitter(), uncertaintyM: 30 },
+});
+
+function post(client: ApiClient, s: Session, url: string, body: unknown) {
+  return client.request<{ folio?: string }>('POST', url, {
+    session: s,
+    body,
+    headers: { 'idempotency-key': crypto.randomUUID() },
+    timeoutMs: 20_000,
+  });
+}
+
+/** A fresh database of the kind: a temporary DATA_DIR, or a new database in the durable cluster. */
+async function freshTarget(kind: Kind, cluster: DurableCluster | undefined): Promise<DbTarget> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openc5-bench-'));
+  if (kind === 'sqlite') return { dataDir };
+  const name = `bench_${crypto.randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: cluster!.url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(cluster!.url);
+  u.pathname = `/${name}`;
+  return { dataDir, databaseUrl: u.toString() };
+}
+
+const servers = new Set<ServerProcess>();
+async function boot(target: DbTarget) {
+  const server = await startServer({ dataDir: target.dataDir, databaseUrl: target.databaseUrl, startTimeoutMs: 90_000 });
+  servers.add(server);
+  const client = createClient(server.url, { maxSockets: 64 });
+  const as = (username: string) => login(client, username, () => nextDemoCode(target, username));
+  return {
+    server,
+    client,
+    as,
+    stop: async () => {
+      client.close();
+      await server.stop();
+      servers.delete(server);
+    },
+  };
+}
+
+/** Closed loop: `CLIENTS` workers, each sending the next creation as soon as the last is answered. */
+async function closedLoop(client: ApiClient, s: Session, ms: number, counter: { n: number }) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + ms;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const r = await post(client, s, '/api/dispatch/incidents', incidentBody(counter.n++));
+      if (r.status === 201) latencies.push(performance.now() - t0);
+      else errors++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    count: latencies.length,
+    seconds,
+    rate: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+  };
+}
+
+/** Open loop: one request every 1000/rate ms on a fixed schedule; latency from the scheduled time. */
+async function openLoop(send: (n: number) => Promise<{ status: number }>, rate: number, ms: number) {
+  const total = Math.round((rate * ms) / 1000);
+  const interval = 1000 / rate;
+  const latencies: number[] = [];
+  let errors = 0;
+  const pending: Promise<void>[] = [];
+  const start = performance.now() + 20;
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    pending.push(
+      send(i).then(
+        (r) => {
+          if (r.status === 201) latencies.push(performance.now() - due);
+          else errors++;
+        },
+        () => void errors++,
+      ),
+    );
+  }
+  await Promise.all(pending);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, lateMs: performance.now() - (start + ms) };
+}
+
+/** Durable single-row inserts into a plain table: one insert per transaction, for `ms`. */
+async function rawInserts(kind: Kind, target: DbTarget, writers: number): Promise<number> {
+  const payload = 'x'.repeat(200);
+  if (kind === 'sqlite') {
+    // Same file and the same pragmas as src/platform/db/database.ts: WAL, synchronous=FULL.
+    const db = new SQLite(path.join(target.dataDir, 'openc5.sqlite'), { fileMustExist: true });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.exec('create table if not exists bench_raw (id integer primary key, at text not null, payload text not null)');
+      const insert = db.prepare('insert into bench_raw (at, payload) values (?, ?)');
+      let n = 0;
+      const t0 = performance.now();
+      const end = t0 + RAW_MS;
+      while (performance.now() < end) {
+        insert.run(new Date().toISOString(), payload); // autocommit: one transaction, one WAL fsync
+        n++;
+      }
+      return n / ((performance.now() - t0) / 1000);
+    } finally {
+      db.close();
+    }
+  }
+  const clients = await Promise.all(
+    Array.from({ length: writers }, async () => {
+      const c = new pg.Client({ connectionString: target.databaseUrl });
+      await c.connect();
+      return c;
+    }),
+  );
+  try {
+    await clients[0].query(
+      'create table if not exists bench_raw (id bigserial primary key, at timestamptz not null, payload text not null)',
+    );
+    let n = 0;
+    const t0 = performance.now();
+    const end = t0 + RAW_MS;
+    await Promise.all(
+      clients.map(async (c) => {
+        while (performance.now() < end) {
+          await c.query('insert into bench_raw (at, payload) values ($1, $2)', [new Date().toISOString(), payload]);
+          n++;
+        }
+      }),
+    );
+    return n / ((performance.now() - t0) / 1000);
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+}
+
+/** Consoles connected, changes made at a steady rate; per change, when it had reached every console. */
+async function consoleLatency(client: ApiClient, creator: Session, viewers: Session[], base: string) {
+  const arrivals = new Map<string, { createdAt: number; times: number[] }>();
+  const consoles: LiveConsole[] = [];
+  try {
+    for (let i = 0; i < CONSOLES; i++) {
+      consoles.push(
+        openConsole(base, viewers[i % viewers.length], (e) => {
+          if (e.kind !== 'incident') return;
+          // Two regexes instead of JSON.parse: 6,000 events a second land on this process.
+          const folio = /"folio":"([^"]+)"/.exec(e.data)?.[1];
+          const createdAt = /"createdAt":"([^"]+)"/.exec(e.data)?.[1];
+          if (!folio || !createdAt) return;
+          let a = arrivals.get(folio);
+          if (!a) arrivals.set(folio, (a = { createdAt: Date.parse(createdAt), times: [] }));
+          a.times.push(e.receivedAt);
+        }),
+      );
+    }
+    await Promise.all(consoles.map((c) => c.opened));
+    await sleep(500);
+    const made: string[] = [];
+    const answered = new Map<string, number>();
+    const total = (CONSOLE_CHANGE_RATE * CONSOLE_MS) / 1000;
+    const run = await openLoop(
+      async (n) => {
+        const r = await post(client, creator, '/api/dispatch/incidents', incidentBody(n));
+        if (r.body.folio) {
+          made.push(r.body.folio);
+          answered.set(r.body.folio, Date.now());
+        }
+        return r;
+      },
+      CONSOLE_CHANGE_RATE,
+      CONSOLE_MS,
+    );
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && made.some((f) => (arrivals.get(f)?.times.length ?? 0) < CONSOLES)) await sleep(50);
+    // Two clocks for "the change": the transaction's own timestamp (`createdAt`, taken before the
+    // commit, so this bound includes the commit), and the creator's 201 (what its operator sees;
+    // the server publishes before it answers, so consoles often have it first: counted as 0).
+    const toEvery: number[] = [];
+    const afterAck: number[] = [];
+    let missing = 0;
+    for (const folio of made) {
+      const a = arrivals.get(folio);
+      missing += CONSOLES - (a?.times.length ?? 0);
+      if (!a) continue;
+      const last = Math.max(...a.times);
+      toEvery.push(last - a.createdAt);
+      afterAck.push(Math.max(0, last - answered.get(folio)!));
+    }
+    if (made.length !== total || run.errors) console.warn(`  console phase: ${made.length}/${total} changes made, ${run.errors} errors`);
+    return {
+      p50: percentile(toEvery, 50),
+      p99: percentile(toEvery, 99),
+      ackP50: percentile(afterAck, 50),
+      ackP99: percentile(afterAck, 99),
+      missing,
+    };
+  } finally {
+    for (const c of consoles) c.close();
+  }
+}
+
+async function benchDatabase(kind: Kind, cluster: DurableCluster | undefined): Promise<Results> {
+  const label = kind === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+  const counter = { n: 0 };
+
+  // ── A: throughput and the raw baseline ──────────────────────────────────────────────────────
+  const targetA = await freshTarget(kind, cluster);
+  const a = await boot(targetA);
+  let throughput: Awaited<ReturnType<typeof closedLoop>>;
+  let cpuUse: Pick<Results, 'cpuServer' | 'cpuDb' | 'cpuClient' | 'busy' | 'foreign'>;
+  let raw1: number;
+  let raw10: number | undefined;
+  try {
+    const operador = await a.as('operador');
+    process.stdout.write(`${label}: warm-up… `);
+    await closedLoop(a.client, operador, WARMUP_MS, counter);
+    process.stdout.write(`throughput… `);
+    const cpu = () => ({
+      server: processTreeCpuMs(a.server.pid),
+      db: processTreeCpuMs(cluster?.pid()),
+      client: selfCpuMs(),
+      machine: machineBusyMs(),
+    });
+    const before = cpu();
+    throughput = await closedLoop(a.client, operador, THROUGHPUT_MS, counter);
+    const after = cpu();
+    const per = (x: number | undefined, y: number | undefined) =>
+      x === undefined || y === undefined ? undefined : (y - x) / throughput.count;
+    cpuUse = {
+      cpuServer: per(before.server, after.server),
+      cpuDb: kind === 'postgres' ? per(before.db, after.db) : undefined,
+      cpuClient: per(before.client, after.client)!,
+    };
+    const busyMs = [cpuUse.cpuServer, cpuUse.cpuDb, cpuUse.cpuClient].reduce<number>((t, x) => t + (x ?? 0), 0) * throughput.count;
+    const capacityMs = throughput.seconds * 1000 * os.cpus().length;
+    cpuUse.busy = cpuUse.cpuServer === undefined ? undefined : busyMs / capacityMs;
+    // Other processes on the machine (a shared CI runner, a browser): figures taken under their load are not comparable.
+    const machine = before.machine === undefined || after.machine === undefined ? undefined : after.machine - before.machine;
+    cpuUse.foreign = machine === undefined || cpuUse.busy === undefined ? undefined : Math.max(0, machine / capacityMs - cpuUse.busy);
+    process.stdout.write(`raw inserts… `);
+    raw1 = await rawInserts(kind, targetA, 1);
+    if (kind === 'postgres') raw10 = await rawInserts(kind, targetA, 10);
+  } finally {
+    await a.stop();
+  }
+
+  // ── B: live consoles, then open-loop load ───────────────────────────────────────────────────
+  const targetB = await freshTarget(kind, cluster);
+  const b = await boot(targetB);
+  try {
+    const operador = await b.as('operador');
+    const viewers = [await b.as('despacho'), await b.as('supervisor')];
+    process.stdout.write(`${CONSOLES} consoles… `);
+    const consoles = await consoleLatency(b.client, operador, viewers, b.server.url);
+    process.stdout.write(`open loop (calls)… `);
+    const calls = await openLoop((n) => post(b.client, operador, '/api/dispatch/calls', callBody(n)), OPEN_LOOP_RATE, OPEN_LOOP_MS);
+    process.stdout.write(`open loop (incidents)…\n`);
+    const incs = await openLoop(
+      (n) => post(b.client, operador, '/api/dispatch/incidents', incidentBody(counter.n + n)),
+      OPEN_LOOP_RATE,
+      OPEN_LOOP_MS,
+    );
+    return {
+      kind,
+      httpRate: throughput.rate,
+      httpP50: throughput.p50,
+      httpP99: throughput.p99,
+      httpErrors: throughput.errors,
+      ...cpuUse,
+      raw1,
+      raw10,
+      consoleP50: consoles.p50,
+      consoleP99: consoles.p99,
+      consoleAckP50: consoles.ackP50,
+      consoleAckP99: consoles.ackP99,
+      consoleMissing: consoles.missing,
+      callsP50: calls.p50,
+      callsP99: calls.p99,
+      callsErrors: calls.errors,
+      incP50: incs.p50,
+      incP99: incs.p99,
+      incErrors: incs.errors,
+    };
+  } finally {
+    await b.stop();
+  }
+}
+
+function table(results: Results[]): string {
+  const cols = results.map((r) => (r.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'));
+  const rows: [string, (r: Results) => string, string][] = [
+    [`HTTP incident creations/s (${CLIENTS} clients)`, (r) => fmt(r.httpRate), ''],
+    ['  latency p50 / p99 (ms)', (r) => `${fmt(r.httpP50, 1)} / ${fmt(r.httpP99, 1)}`, ''],
+    [
+      '  CPU ms per creation: server / database / load gen.',
+      (r) => `${fmt(r.cpuServer, 2)} / ${fmt(r.cpuDb, 2)} / ${fmt(r.cpuClient, 2)}`,
+      '',
+    ],
+    [
+      '  cores busy: these three / other processes',
+      (r) => (r.busy === undefined ? '—' : `${fmt(r.busy * 100)} % / ${fmt((r.foreign ?? NaN) * 100)} %`),
+      '',
+    ],
+    ['raw durable inserts/s, 1 writer', (r) => fmt(r.raw1), 'baseline'],
+    ['raw durable inserts/s, 10 writers', (r) => fmt(r.raw10), ''],
+    ['ratio HTTP ÷ raw (1 writer)', (r) => fmt(r.httpRate / r.raw1, 2), 'aim ≥ 0.5'],
+    ['ratio HTTP ÷ raw (10 writers)', (r) => (r.raw10 ? fmt(r.httpRate / r.raw10, 2) : '—'), ''],
+    [`${OPEN_LOOP_RATE} calls/s open loop: p50 / p99 (ms)`, (r) => `${fmt(r.callsP50, 1)} / ${fmt(r.callsP99, 1)}`, 'aim p99 < 50'],
+    [`${OPEN_LOOP_RATE} incidents/s open loop: p50 / p99`, (r) => `${fmt(r.incP50, 1)} / ${fmt(r.incP99, 1)}`, ''],
+    [`change → all ${CONSOLES} consoles p50 / p99 (ms)`, (r) => `${fmt(r.consoleP50)} / ${fmt(r.consoleP99)}`, 'aim p99 < 100'],
+    ['  counted from the creator’s 201: p50 / p99', (r) => `${fmt(r.consoleAckP50)} / ${fmt(r.consoleAckP99)}`, ''],
+    ['errors (throughput/calls/incidents/undelivered)', (r) => `${r.httpErrors}/${r.callsErrors}/${r.incErrors}/${r.consoleMissing}`, ''],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const cells = rows.map(([, f]) => results.map(f));
+  const w = results.map((_, i) => Math.max(cols[i].length, ...cells.map((c) => c[i].length)));
+  const line = (label: string, values: string[], note: string) =>
+    `${label.padEnd(w0)}  ${values.map((v, i) => v.padStart(w[i])).join('  ')}  ${note}`.trimEnd();
+  return [line('', cols, ''), ...rows.map(([label, , note], i) => line(label, cells[i], note))].join('\n');
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2] as Kind | undefined;
+  const kinds: Kind[] = only ? [only] : ['sqlite', 'postgres'];
+  const started = performance.now();
+  console.log(`OpenC5 dispatch benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}`);
+  let cluster: DurableCluster | undefined;
+  const results: Results[] = [];
+  try {
+    for (const kind of kinds) {
+      if (kind === 'postgres') {
+        if (!postgresBinaries()) {
+          console.warn('PostgreSQL binaries not found: PostgreSQL skipped.');
+          continue;
+        }
+        cluster = await startDurableCluster();
+      }
+      results.push(await benchDatabase(kind, cluster));
+    }
+  } finally {
+    await Promise.all([...servers].map((s) => s.kill()));
+    cluster?.stop();
+  }
+  console.log(`\n${table(results)}\n`);
+  for (const r of results)
+    if ((r.foreign ?? 0) > 0.1)
+      console.log(
+        `⚠ ${r.kind}: other processes used ${fmt(r.foreign! * 100)} % of the machine during the throughput phase: not comparable.`,
+      );
+  console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
