@@ -99,9 +99,12 @@ function post(client: ApiClient, s: Session, url: string, body: unknown) {
   });
 }
 
+/** Removed at the end: each SQLite phase leaves a database of a few tens of MB. */
+const tempDirs: string[] = [];
 /** A fresh database of the kind: a temporary DATA_DIR, or a new database in the durable cluster. */
 async function freshTarget(kind: Kind, cluster: DurableCluster | undefined): Promise<DbTarget> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openc5-bench-'));
+  tempDirs.push(dataDir);
   if (kind === 'sqlite') return { dataDir };
   const name = `bench_${crypto.randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: cluster!.url });
@@ -441,6 +444,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([...servers].map((s) => s.kill()));
     cluster?.stop();
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\n${table(results)}\n`);
   for (const r of results)

@@ -55,11 +55,13 @@ async function targets(): Promise<Target[]> {
   return out;
 }
 
+const list = await targets();
 const servers = new Set<ServerProcess>();
 const clients = new Set<ApiClient>();
 afterAll(async () => {
   for (const c of clients) c.close();
   await Promise.all([...servers].map((s) => s.kill()));
+  for (const t of list) fs.rmSync(t.db.dataDir, { recursive: true, force: true });
 });
 
 async function boot(t: Target): Promise<{ server: ServerProcess; client: ApiClient; operador: Session }> {
@@ -92,8 +94,6 @@ const postIncident = (client: ApiClient, s: Session, sent: Sent) =>
     headers: { 'idempotency-key': sent.key },
     timeoutMs: 10_000,
   });
-
-const list = await targets();
 
 for (const t of list)
   describe(`crash durability (${t.name})`, () => {
