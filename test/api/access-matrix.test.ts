@@ -3,7 +3,7 @@ import type { Platform } from '../../src/app.js';
 import { ROLES, type Role } from '../../src/identity/roles.js';
 import { dialects } from '../support/dialects.js';
 import { checkTimers } from '../../src/dispatch/board.service.js';
-import { as, login, startPlatform, type Session } from '../support/platform.js';
+import { as, enrol, login, startPlatform, type Session } from '../support/platform.js';
 
 /**
  * Every API route × every role × a record of the user's own agency and of another
@@ -311,44 +311,16 @@ for (const dialect of dialects()) {
         other: await create('objetivo.ajeno', otherAgency, ['analyst']),
       };
       // Enrolled through the real flow: login, enrolment, code.
-      const { totp } = await import('../../src/identity/totp.js');
       for (const role of ROLES) {
         const username = `rol.${role.replace(/_/g, '-')}`;
         await create(username, ownAgency, [role]);
-        const r1 = await p.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: PASSWORD } });
-        const pending = `oc5_session=${r1.cookies.find((c) => c.name === 'oc5_session')!.value}`;
-        const secret = (await p.app.inject({ method: 'GET', url: '/api/auth/enrollment', headers: { cookie: pending } })).json()
-          .secret as string;
-        const r2 = await p.app.inject({
-          method: 'POST',
-          url: '/api/auth/mfa',
-          headers: { cookie: pending },
-          payload: { code: totp(secret) },
-        });
-        const cookie = `oc5_session=${r2.cookies.find((c) => c.name === 'oc5_session')!.value}`;
-        const csrf = (await p.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).json().csrfToken as string;
-        sessions.set(role, { cookie, csrf, username });
+        sessions.set(role, await enrol(p, username, PASSWORD));
       }
       records.user = targets;
       // Dispatch records in the own state (Mexico City) and in another (Jalisco).
       const jalUser = `matriz.jal`;
       await create(jalUser, agencies.find((a) => a.code === 'C5-JAL')!.id, ['call_taker']);
-      const r1 = await p.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: jalUser, password: PASSWORD } });
-      const pending = `oc5_session=${r1.cookies.find((c) => c.name === 'oc5_session')!.value}`;
-      const secret = (await p.app.inject({ method: 'GET', url: '/api/auth/enrollment', headers: { cookie: pending } })).json()
-        .secret as string;
-      const r2 = await p.app.inject({
-        method: 'POST',
-        url: '/api/auth/mfa',
-        headers: { cookie: pending },
-        payload: { code: totp(secret) },
-      });
-      const jalCookie = `oc5_session=${r2.cookies.find((c) => c.name === 'oc5_session')!.value}`;
-      const jal: Session = {
-        cookie: jalCookie,
-        csrf: (await p.app.inject({ method: 'GET', url: '/api/session', headers: { cookie: jalCookie } })).json().csrfToken,
-        username: jalUser,
-      };
+      const jal = await enrol(p, jalUser, PASSWORD);
       const taker = sessions.get('call_taker')!;
       const made = async (s: Session, where: { lat: number; lon: number }) => {
         const call = await as(p, s)('POST', '/api/dispatch/calls', { ani: '5599990000', callerLocation: where });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/app.js';
 import { checkTimers } from '../../src/dispatch/board.service.js';
 import { dialects } from '../support/dialects.js';
-import { as, login, startPlatform, type Session } from '../support/platform.js';
+import { as, enrol, login, startPlatform, type Session } from '../support/platform.js';
 
 type Json = Record<string, unknown>;
 const ZOCALO = { lat: 19.4326, lon: -99.1332 };
@@ -229,21 +229,7 @@ for (const dialect of dialects()) {
         roles: ['dispatcher'],
       });
       expect(created.statusCode).toBe(201);
-      const { totp } = await import('../../src/identity/totp.js');
-      const r1 = await p.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { username: 'despacho.gdl', password: 'despacho-guadalajara-2026' },
-      });
-      const pending = `oc5_session=${r1.cookies.find((c) => c.name === 'oc5_session')!.value}`;
-      const secret = (await p.app.inject({ method: 'GET', url: '/api/auth/enrollment', headers: { cookie: pending } })).json().secret;
-      const r2 = await p.app.inject({
-        method: 'POST',
-        url: '/api/auth/mfa',
-        headers: { cookie: pending },
-        payload: { code: totp(secret) },
-      });
-      const cookie = `oc5_session=${r2.cookies.find((c) => c.name === 'oc5_session')!.value}`;
+      const { cookie } = await enrol(p, 'despacho.gdl', 'despacho-guadalajara-2026');
       const board = await p.app.inject({ method: 'GET', url: '/api/dispatch/board', headers: { cookie } });
       expect(board.statusCode).toBe(200);
       expect(board.json().incidents.every((i: Json & { location: { stateCode: string } }) => i.location.stateCode === '14')).toBe(true);

@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/app.js';
-import { totp } from '../../src/identity/totp.js';
 import { dialects } from '../support/dialects.js';
-import { as, login, startPlatform, type Session } from '../support/platform.js';
+import { as, enrol, login, startPlatform, type Session } from '../support/platform.js';
 
 const ZOCALO = { lat: 19.4326, lon: -99.1332 };
 const GDL = { lat: 20.6767, lon: -103.3475 };
@@ -27,22 +26,7 @@ for (const dialect of dialects()) {
         password,
         roles: ['call_taker'],
       });
-      const r1 = await p.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'operador.jal', password } });
-      const pending = `oc5_session=${r1.cookies.find((c) => c.name === 'oc5_session')!.value}`;
-      const secret = (await p.app.inject({ method: 'GET', url: '/api/auth/enrollment', headers: { cookie: pending } })).json()
-        .secret as string;
-      const r2 = await p.app.inject({
-        method: 'POST',
-        url: '/api/auth/mfa',
-        headers: { cookie: pending },
-        payload: { code: totp(secret) },
-      });
-      const cookie = `oc5_session=${r2.cookies.find((c) => c.name === 'oc5_session')!.value}`;
-      jalisco = {
-        cookie,
-        csrf: (await p.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).json().csrfToken,
-        username: 'operador.jal',
-      };
+      jalisco = await enrol(p, 'operador.jal', password);
     });
     afterAll(async () => p?.close());
 

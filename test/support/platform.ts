@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { createPlatform, type Platform } from '../../src/app.js';
-import { hotp, base32Decode, timeStep } from '../../src/identity/totp.js';
+import { hotp, base32Decode, timeStep, totp } from '../../src/identity/totp.js';
 import { DEMO_PASSWORD } from '../../src/identity/demo-organisation.js';
 import type { Dialect } from './dialects.js';
 import { testConfig } from './dialects.js';
@@ -62,4 +62,17 @@ export function as(p: Platform, s: Session | null) {
       payload: payload as string | object | undefined,
       headers: { ...(s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {}), ...headers },
     });
+}
+
+/** A new user's first login through the real enrolment flow (password, QR secret, first code); returns their session. */
+export async function enrol(p: Platform, username: string, password: string): Promise<Session> {
+  const r1 = await p.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (r1.statusCode !== 200) throw new Error(`login ${username}: ${r1.statusCode} ${r1.body}`);
+  const pending = cookieFrom(r1);
+  const secret = (await p.app.inject({ method: 'GET', url: '/api/auth/enrollment', headers: { cookie: pending } })).json().secret as string;
+  const r2 = await p.app.inject({ method: 'POST', url: '/api/auth/mfa', headers: { cookie: pending }, payload: { code: totp(secret) } });
+  if (r2.statusCode !== 200) throw new Error(`enrol ${username}: ${r2.statusCode} ${r2.body}`);
+  const cookie = cookieFrom(r2);
+  const csrf = (await p.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).json().csrfToken as string;
+  return { cookie, csrf, username };
 }
