@@ -31,7 +31,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { createClient, login, openConsole, type ApiClient, type LiveConsole, type Session } from './support/api-client.js';
 import { nextDemoCode, type DbTarget } from './support/demo-mfa.js';
-import { postgresBinaries, startDurableCluster, type DurableCluster } from './support/postgres-cluster.js';
+import { postgresAvailable, startCluster, type Cluster } from '../test/support/postgres.js';
 import { startServer, type ServerProcess } from './support/server-process.js';
 import { machineBusyMs, processTreeCpuMs, selfCpuMs } from './support/cpu.js';
 import { fmt, percentile, sleep } from './support/stats.js';
@@ -102,7 +102,7 @@ function post(client: ApiClient, s: Session, url: string, body: unknown) {
 /** Removed at the end: each SQLite phase leaves a database of a few tens of MB. */
 const tempDirs: string[] = [];
 /** A fresh database of the kind: a temporary DATA_DIR, or a new database in the durable cluster. */
-async function freshTarget(kind: Kind, cluster: DurableCluster | undefined): Promise<DbTarget> {
+async function freshTarget(kind: Kind, cluster: Cluster | undefined): Promise<DbTarget> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openc5-bench-'));
   tempDirs.push(dataDir);
   if (kind === 'sqlite') return { dataDir };
@@ -303,7 +303,7 @@ async function consoleLatency(client: ApiClient, creator: Session, viewers: Sess
   }
 }
 
-async function benchDatabase(kind: Kind, cluster: DurableCluster | undefined): Promise<Results> {
+async function benchDatabase(kind: Kind, cluster: Cluster | undefined): Promise<Results> {
   const label = kind === 'sqlite' ? 'SQLite' : 'PostgreSQL';
   const counter = { n: 0 };
 
@@ -428,16 +428,16 @@ async function main(): Promise<void> {
   const kinds: Kind[] = only ? [only] : ['sqlite', 'postgres'];
   const started = performance.now();
   console.log(`OpenC5 dispatch benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}`);
-  let cluster: DurableCluster | undefined;
+  let cluster: Cluster | undefined;
   const results: Results[] = [];
   try {
     for (const kind of kinds) {
       if (kind === 'postgres') {
-        if (!postgresBinaries()) {
+        if (!postgresAvailable()) {
           console.warn('PostgreSQL binaries not found: PostgreSQL skipped.');
           continue;
         }
-        cluster = await startDurableCluster();
+        cluster = await startCluster({ durable: true });
       }
       results.push(await benchDatabase(kind, cluster));
     }

@@ -261,106 +261,20 @@ export const verifyAudit = () => request<AuditVerification>('/api/audit/verify')
 // The vocabulary and the state machines are the server's own (pure code, safe to bundle).
 export { PRIORITIES, INCIDENT_STATUSES, UNIT_STATUSES, UNIT_TYPES, CAPABILITIES } from '../dispatch/dispatch.types.js';
 export type { Priority, IncidentStatus, UnitStatus, UnitType, Capability, CallOutcome } from '../dispatch/dispatch.types.js';
-import type { CallOutcome, Capability, IncidentStatus, Priority, UnitStatus, UnitType } from '../dispatch/dispatch.types.js';
+import type { Capability, Priority, UnitStatus } from '../dispatch/dispatch.types.js';
 export { canChangeUnit } from '../dispatch/state-machine.js';
 
-export type CatalogueEntry = {
-  code: string;
-  name: string;
-  nameEn: string;
-  typeName: string;
-  subtypeName: string;
-  priority: Priority;
-  improper: boolean;
-};
-
-export type IncidentLocation = {
-  lat: number;
-  lon: number;
-  uncertaintyM?: number | null;
-  stateCode: string;
-  municipalityCode: string;
-  coloniaId?: string | null;
-  quadrantId?: string | null;
-  address?: string | null;
-};
-
-export type UnitRef = { id: string; callSign: string; status: UnitStatus; agencyId: string };
-
+// The wire shapes are the server's own types (type-only imports, erased from the bundle).
+export type { Call, Assignment, Unit, TimelineEntry, Location as IncidentLocation } from '../dispatch/dispatch.types.js';
+import type { Call, Assignment, Unit, TimelineEntry } from '../dispatch/dispatch.types.js';
+export type { CatalogueEntryView as CatalogueEntry } from '../dispatch/dispatch-catalogue.js';
+import type { CatalogueEntryView as CatalogueEntry } from '../dispatch/dispatch-catalogue.js';
 /** An incident as the board and the event stream carry it. */
-export type Incident = {
-  id: string;
-  centreId: string;
-  folio: string;
-  typeCode: string;
-  typeName: string;
-  priority: Priority;
-  status: IncidentStatus;
-  closureCode: string | null;
-  location: IncidentLocation;
-  createdAt: string;
-  createdBy: string | null;
-  firstDispatchedAt: string | null;
-  firstArrivedAt: string | null;
-  closedAt: string | null;
-  updatedAt: string;
-  units: UnitRef[];
-};
-
-export type Call = {
-  id: string;
-  centreId: string;
-  ani: string;
-  callerName: string | null;
-  callerLocation: { lat: number; lon: number; uncertaintyM: number | null } | null;
-  receivedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  operatorId: string | null;
-  outcome: CallOutcome | null;
-  incidentId: string | null;
-  improperCode: string | null;
-  transferredToCentreId: string | null;
-};
-
-export type TimelineEntry = {
-  id: string;
-  incidentId: string;
-  at: string;
-  authorId: string | null;
-  authorName: string | null;
-  kind: string;
-  text: string | null;
-  data: Record<string, unknown> | null;
-};
-
-export type Assignment = {
-  id: string;
-  incidentId: string;
-  unitId: string;
-  assignedAt: string;
-  assignedBy: string | null;
-  acknowledgedAt: string | null;
-  enRouteAt: string | null;
-  onSceneAt: string | null;
-  clearedAt: string | null;
-};
+export type { IncidentView as Incident } from '../dispatch/dispatch.service.js';
+import type { IncidentView as Incident } from '../dispatch/dispatch.service.js';
+export type UnitRef = Incident['units'][number];
 
 export type IncidentDetail = Incident & { timeline: TimelineEntry[]; calls: Call[]; assignments: Assignment[] };
-
-export type Unit = {
-  id: string;
-  agencyId: string;
-  callSign: string;
-  type: UnitType;
-  capabilities: Capability[];
-  station: string | null;
-  crew: string[];
-  status: UnitStatus;
-  statusAt: string;
-  position: { lat: number; lon: number; at: string } | null;
-  incidentId: string | null;
-};
 
 /** A supervisor alert; events add the incident's folio (and the unit's call sign). */
 export type DispatchAlert = {
@@ -377,16 +291,8 @@ export type DispatchAlert = {
 
 export type Board = { incidents: Incident[]; units: Unit[]; alerts: DispatchAlert[]; lastEventId: number };
 
-export type Recommendation = {
-  unitId: string;
-  callSign: string;
-  agencyId: string;
-  type: UnitType;
-  distanceM: number;
-  etaSeconds: number;
-  covers: Capability[];
-  responsible: boolean;
-};
+export type { Recommendation } from '../dispatch/recommend.js';
+import type { Recommendation } from '../dispatch/recommend.js';
 export type Recommendations = { required: Capability[]; ranked: Recommendation[]; coverage: Recommendation[]; missing: Capability[] };
 
 export type NearbyCamera = {

@@ -9,7 +9,12 @@ import path from 'node:path';
  * initdb in a temporary directory (as the `postgres` user when we are root, since
  * initdb refuses root), a free loopback port, and removal afterwards.
  */
-export type Cluster = { url: string; stop: () => void };
+export type Cluster = {
+  url: string;
+  /** The postmaster's process id (its backends are its children), for the benchmark's CPU accounting. */
+  pid: () => number | undefined;
+  stop: () => void;
+};
 
 function findBin(name: string): string | undefined {
   const candidates = [
@@ -37,7 +42,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startCluster(): Promise<Cluster> {
+/**
+ * `durable: true` keeps PostgreSQL's normal durability (fsync, synchronous_commit,
+ * full_page_writes on) for the benchmarks; tests turn all three off for speed. They are
+ * set on the command line, which `ALTER SYSTEM` cannot override.
+ */
+export async function startCluster(opts: { durable?: boolean } = {}): Promise<Cluster> {
   const initdb = findBin('initdb');
   const pgCtl = findBin('pg_ctl');
   if (!initdb || !pgCtl) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found');
@@ -65,11 +75,18 @@ export async function startCluster(): Promise<Cluster> {
     '-t',
     '60',
     '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${opts.durable ? '-c fsync=on -c synchronous_commit=on -c full_page_writes=on' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off'} -c max_connections=200`,
     'start',
   ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pid: () => {
+      try {
+        return Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      } catch {
+        return undefined;
+      }
+    },
     stop: () => {
       try {
         run(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']);
