@@ -27,7 +27,7 @@ const ALCALDIA_CODE: Record<string, string> = {
 
 export async function loadDemoDispatch(deps: DispatchDeps): Promise<{ units: number; cameras: number }> {
   if ((await store.unitCount(deps.handle.db)) > 0) return { units: 0, cameras: 0 };
-  const agencies = await listAgencies({ handle: deps.handle, config: deps.config });
+  const agencies = await listAgencies({ handle: deps.handle });
   const byCode = new Map<string, Agency>(agencies.map((a) => [a.code, a]));
   const police = byCode.get('SSC-CDMX');
   const erum = byCode.get('ERUM-CDMX');

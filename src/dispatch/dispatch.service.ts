@@ -81,7 +81,7 @@ export function canTask(actor: Actor, unitAgency: Agency): boolean {
 }
 
 export async function agencyMap(deps: DispatchDeps): Promise<Map<string, Agency>> {
-  return new Map((await listAgencies({ handle: deps.handle, config: deps.config })).map((a) => [a.id, a]));
+  return new Map((await listAgencies({ handle: deps.handle })).map((a) => [a.id, a]));
 }
 
 /** The C4/C5 centre that owns a state's incidents: the (first) centre agency of that state. */
@@ -196,7 +196,7 @@ async function idempotent<T>(
   const earlier = await replay();
   if (earlier) return earlier;
   try {
-    const out = await deps.handle.db.transaction().execute(async (trx) => {
+    const out = await deps.handle.write(async (trx) => {
       const created = await create(trx);
       if (key) {
         await store.insertIdempotency(trx, {
@@ -320,7 +320,7 @@ export async function closeCall(
       throw badRequest('unknown_type', 'error.dispatch.improper_code', 'improperCode', { code: input.improperCode ?? '' });
   }
   const patch = { outcome: input.outcome, improperCode: input.outcome === 'improper' ? input.improperCode! : null, endedAt: nowIso(deps) };
-  await deps.handle.db.transaction().execute(async (trx) => {
+  await deps.handle.write(async (trx) => {
     await store.updateCall(trx, id, patch);
     await appendAudit(deps.handle, actor, { action: `dispatch.call.${input.outcome}`, targetType: 'call', targetId: id, ...ctx }, trx);
   });
@@ -386,21 +386,22 @@ export async function createIncident(
       text,
       data,
     });
-    await store.insertEntry(q, entry('created', null, { typeCode: type.code, priority }));
-    if (priority !== type.priority)
-      await store.insertEntry(q, entry('priority', input.priorityReason ?? null, { from: type.priority, to: priority }));
-    if (input.note?.trim()) await store.insertEntry(q, entry('note', input.note.trim(), null));
+    const entries = [entry('created', null, { typeCode: type.code, priority })];
+    if (priority !== type.priority) entries.push(entry('priority', input.priorityReason ?? null, { from: type.priority, to: priority }));
+    if (input.note?.trim()) entries.push(entry('note', input.note.trim(), null));
     if (call) {
       await store.updateCall(q, call.id, { outcome: 'incident', incidentId: incident.id, endedAt: call.endedAt ?? now });
-      await store.insertEntry(q, entry('call_linked', null, { callId: call.id, ani: call.ani }));
+      entries.push(entry('call_linked', null, { callId: call.id, ani: call.ani }));
     }
+    await store.insertFirstEntries(q, entries);
     await appendAudit(
       deps.handle,
       actor,
       { action: 'dispatch.incident.create', targetType: 'incident', targetId: incident.id, details: { folio: incident.folio }, ...ctx },
       q,
     );
-    const view = await incidentView(deps, q, incident);
+    // A new incident has no units yet.
+    const view: IncidentView = { ...incident, typeName: deps.catalogue.name(incident.typeCode), units: [] };
     const publish = await writeEvents(deps, q, [incidentEvent('incident', view)]);
     return { value: view, publish };
   });
@@ -483,7 +484,7 @@ async function changeIncident(
 ): Promise<IncidentView> {
   await visibleIncident(deps, actor, id);
   let publish: () => void = () => {};
-  const view = await deps.handle.db.transaction().execute(async (trx) => {
+  const view = await deps.handle.write(async (trx) => {
     const incident = (await store.getIncidentForUpdate(trx, deps.handle.kind, id))!;
     const now = nowIso(deps);
     const done = await change(trx, incident, now);
@@ -756,7 +757,7 @@ export async function changeUnitStatus(deps: DispatchDeps, actor: Actor, unitId:
   if (!canChangeUnit(unit.status, status))
     throw new AppError(409, 'invalid_transition', 'error.dispatch.unit_transition', { from: unit.status, to: status }, 'status');
   let publish: () => void = () => {};
-  const updated = await deps.handle.db.transaction().execute(async (trx) => {
+  const updated = await deps.handle.write(async (trx) => {
     const now = nowIso(deps);
     const incidentId = unit.incidentId;
     const leaving = status === 'returning' || status === 'available';
@@ -805,7 +806,7 @@ export async function acknowledgeAssignment(deps: DispatchDeps, actor: Actor, un
   const a = (await store.activeAssignment(deps.handle.db, unitId, unit.incidentId))!;
   const now = nowIso(deps);
   if (!a.acknowledgedAt) {
-    await deps.handle.db.transaction().execute(async (trx) => {
+    await deps.handle.write(async (trx) => {
       await store.updateAssignment(trx, a.id, { acknowledgedAt: now });
       await store.insertEntry(
         trx,
@@ -823,7 +824,7 @@ export async function reportPosition(deps: DispatchDeps, actor: Actor, unitId: s
   locatePoint(deps, pos.lat, pos.lon, 'lat');
   const now = nowIso(deps);
   let publish: () => void = () => {};
-  await deps.handle.db.transaction().execute(async (trx) => {
+  await deps.handle.write(async (trx) => {
     await store.updateUnit(trx, unitId, { lat: pos.lat, lon: pos.lon, positionAt: now });
     publish = await writeEvents(deps, trx, [unitEvent({ ...unit, position: { ...pos, at: now } }, agency)]);
   });
@@ -860,7 +861,7 @@ export async function createUnit(deps: DispatchDeps, actor: Actor | { system: st
     position: input.position ? { ...input.position, at: now } : null,
     incidentId: null,
   };
-  await deps.handle.db.transaction().execute(async (trx) => {
+  await deps.handle.write(async (trx) => {
     const taken = await trx.selectFrom('unit').select('id').where('callSign', '=', unit.callSign).executeTakeFirst();
     if (taken) throw new AppError(409, 'conflict', 'error.dispatch.call_sign_taken', { callSign: unit.callSign }, 'callSign');
     await store.insertUnit(trx, unit);

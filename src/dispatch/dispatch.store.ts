@@ -330,6 +330,14 @@ export async function insertEntry(q: Q, e: TimelineEntry): Promise<void> {
     .values({ ...e, data: e.data ? JSON.stringify(e.data) : null, seq: Number(last?.m ?? 0) + 1 })
     .execute();
 }
+/** The first entries of a new incident, numbered from 1, in one statement. */
+export async function insertFirstEntries(q: Q, entries: TimelineEntry[]): Promise<void> {
+  if (!entries.length) return;
+  await q
+    .insertInto('incidentEntry')
+    .values(entries.map((e, i) => ({ ...e, data: e.data ? JSON.stringify(e.data) : null, seq: i + 1 })))
+    .execute();
+}
 export async function timeline(q: Q, incidentId: string): Promise<TimelineEntry[]> {
   return (await q.selectFrom('incidentEntry').selectAll().where('incidentId', '=', incidentId).orderBy('seq').execute()).map(toEntry);
 }

@@ -54,8 +54,27 @@ export function ancestorsOf(agencies: AgencyRow[], id: string): string[] {
   return out;
 }
 
-export async function listAgencies(deps: IdentityDeps): Promise<AgencyRow[]> {
-  return store.listAgencies(deps.handle.db);
+/**
+ * The agency table is small and read on every request (authentication, routing to a
+ * centre). It is cached per database handle; a write through this module clears the
+ * cache at once, and the short lifetime bounds how long another server instance on
+ * the same PostgreSQL database can lag behind a new agency.
+ */
+const AGENCY_CACHE_MS = 5_000;
+const agencyCache = new WeakMap<Db, { at: number; rows: Promise<AgencyRow[]> }>();
+
+export function listAgencies(deps: Pick<IdentityDeps, 'handle'>): Promise<AgencyRow[]> {
+  const hit = agencyCache.get(deps.handle);
+  const now = Date.now();
+  if (hit && now - hit.at < AGENCY_CACHE_MS) return hit.rows;
+  const rows = store.listAgencies(deps.handle.db);
+  agencyCache.set(deps.handle, { at: now, rows });
+  rows.catch(() => agencyCache.delete(deps.handle));
+  return rows;
+}
+
+function forgetAgencies(handle: Db): void {
+  agencyCache.delete(handle);
 }
 
 export async function getAgency(deps: IdentityDeps, id: string): Promise<AgencyRow | undefined> {
@@ -145,7 +164,9 @@ export async function createAgency(
       { action: 'agency.create', targetType: 'agency', targetId: row.id, details: { code: row.code }, ...ctx },
       trx,
     );
+    forgetAgencies(deps.handle);
   });
+  forgetAgencies(deps.handle);
   return row;
 }
 
@@ -485,7 +506,7 @@ export async function authenticate(deps: IdentityDeps, token: string | undefined
     await store.deleteSession(db, session.id);
     throw unauthenticated(true);
   }
-  const [roles, agencies] = await Promise.all([store.getRoles(db, user.id), store.listAgencies(db)]);
+  const [roles, agencies] = await Promise.all([store.getRoles(db, user.id), listAgencies(deps)]);
   const agency = agencies.find((a) => a.id === user.agencyId);
   if (!agency || agency.disabledAt) throw unauthenticated(true);
   // Writing last_seen on every request would turn reads into writes; a minute's resolution is plenty for a 30-minute limit.

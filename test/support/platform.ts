@@ -30,7 +30,8 @@ export async function nextCode(p: Platform, username: string): Promise<string> {
   for (;;) {
     const now = timeStep(Date.now());
     const last = user.mfaLastStep === null ? -Infinity : Number(user.mfaLastStep);
-    const step = [now - 1, now, now + 1].find((s) => s > last);
+    // The current step first: a code of the previous one expires if the clock ticks before the server checks it.
+    const step = [now, now + 1].find((s) => s > last);
     if (step !== undefined) return hotp(base32Decode(user.mfaSecret!), step);
     await new Promise((r) => setTimeout(r, 1000));
   }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, CamelCasePlugin } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, CamelCasePlugin, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -14,6 +14,12 @@ export type Db = {
   /** Where the embedded database lives (SQLite only), for messages. */
   location: string;
   close: () => Promise<void>;
+  /**
+   * Runs `work` in a transaction and resolves after its commit. On SQLite, writes that
+   * arrive together share one commit (group commit, see `groupCommitWriter`); each still
+   * succeeds or fails on its own. Inside `work`, use only the handle it is given.
+   */
+  write: <T>(work: (q: Kysely<Database> | Transaction<Database>) => Promise<T>) => Promise<T>;
 };
 
 // pg returns timestamptz as Date and int8 as string; the SQLite half stores ISO
@@ -28,6 +34,34 @@ function pgTypeParser(oid: number, format?: string): (value: string) => unknown 
   }
   if (oid === PG_INT8) return (v) => Number(v);
   return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; compiling the SQL was the
+ * largest single cost of a dispatch write (docs/benchmarks.md). The application
+ * issues a bounded set of statement shapes, so a small LRU keyed by the SQL text
+ * keeps them compiled. A statement still being iterated (a stream) is busy and
+ * cannot be reused, so that caller gets a fresh one.
+ */
+function withStatementCache(sqlite: SQLite.Database, capacity = 500) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) {
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const stmt = sqlite.prepare(text);
+      if (!hit) {
+        cache.set(text, stmt);
+        if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+      }
+      return stmt;
+    },
+  };
 }
 
 export type OpenOptions = { databaseUrl?: string; dataDir: string; fileName?: string };
@@ -50,6 +84,7 @@ export function openDatabase(opts: OpenOptions): Db {
     return {
       kind: 'postgres',
       db,
+      write: groupCommitWriter(db, 'begin'),
       location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: () => db.destroy(),
     };
@@ -61,6 +96,84 @@ export function openDatabase(opts: OpenOptions): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins });
-  return { kind: 'sqlite', db, location: file, close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
+  return { kind: 'sqlite', db, location: file, close: () => db.destroy(), write: groupCommitWriter(db, 'begin immediate') };
+}
+
+type PendingWrite = {
+  work: (q: Kysely<Database>) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+};
+
+/** Enough to amortise the commit's fsync; few enough that one batch never holds the writer for long. */
+const MAX_GROUP = 64;
+
+/**
+ * Group commit for the embedded database. SQLite has one writer, and with
+ * synchronous=FULL each commit waits for the disk (docs/benchmarks.md measured the
+ * commit as the costliest statement of an incident creation). Writes queued while
+ * the writer is busy, or in the same turn of the event loop, run one after another in
+ * one transaction, each inside its own savepoint so that a failing write is rolled
+ * back alone; all are settled only after the commit, so nothing is acknowledged
+ * before it is durable, and if the commit fails every write of the group fails.
+ */
+function groupCommitWriter(db: Kysely<Database>, begin: 'begin' | 'begin immediate'): Db['write'] {
+  const queue: PendingWrite[] = [];
+  let scheduled = false;
+
+  const runGroup = async (): Promise<void> => {
+    const group = queue.splice(0, MAX_GROUP);
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      await db.connection().execute(async (conn) => {
+        await sql.raw(begin).execute(conn);
+        try {
+          if (group.length === 1) {
+            // Alone in its group: the transaction itself is the write's boundary (no savepoint round trips).
+            outcomes.push({ ok: true, value: await group[0]!.work(conn) });
+          } else {
+            for (const w of group) {
+              await sql`savepoint group_write`.execute(conn);
+              try {
+                outcomes.push({ ok: true, value: await w.work(conn) });
+                await sql`release group_write`.execute(conn);
+              } catch (error) {
+                outcomes.push({ ok: false, error });
+                await sql`rollback to group_write`.execute(conn);
+                await sql`release group_write`.execute(conn);
+              }
+            }
+          }
+          await sql`commit`.execute(conn);
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw err;
+        }
+      });
+    } catch (error) {
+      group.forEach((w) => w.reject(error));
+      return;
+    }
+    group.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) w.resolve(o.value);
+      else w.reject(o.error);
+    });
+  };
+
+  const drain = async (): Promise<void> => {
+    while (queue.length) await runGroup();
+    scheduled = false;
+  };
+
+  return <T>(work: (q: Kysely<Database> | Transaction<Database>) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!scheduled) {
+        scheduled = true;
+        // Let the other requests of this turn reach their write first, so they share the commit.
+        setImmediate(() => void drain());
+      }
+    });
 }
