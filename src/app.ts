@@ -19,6 +19,7 @@ import type { DispatchDeps } from './dispatch/dispatch.service.js';
 import { dispatchRoutes } from './dispatch/dispatch.routes.js';
 import { transferRoutes } from './dispatch/transfer.routes.js';
 import { metricsRoutes } from './dispatch/metrics.routes.js';
+import { settingsRoutes } from './dispatch/settings.routes.js';
 import { loadDemoDispatch } from './dispatch/demo-dispatch.js';
 import { checkTimers } from './dispatch/board.service.js';
 
@@ -84,6 +85,7 @@ export async function createPlatform(
     await dispatchRoutes(app, ctx, dispatch);
     await transferRoutes(app, dispatch);
     await metricsRoutes(app, dispatch);
+    await settingsRoutes(app, dispatch);
     await app.ready();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =

@@ -1,10 +1,22 @@
 import crypto from 'node:crypto';
+import { allSettings, staleMinutesFor, targetSecondsFor } from './settings.service.js';
 import { AppError, notFound } from '../platform/errors.js';
 import type { BusEvent } from '../platform/events.js';
 import type { Actor } from '../identity/access-policy.js';
 import { appendAudit } from '../identity/audit.service.js';
 import * as store from './dispatch.store.js';
-import { canSeeIncident, hasConsole, listVisibleUnits, type Ctx, type DispatchDeps, type IncidentView } from './dispatch.service.js';
+import {
+  canSeeIncident,
+  hasConsole,
+  incidentEvent,
+  incidentView,
+  listVisibleUnits,
+  toIncidentView,
+  writeEvents,
+  type Ctx,
+  type DispatchDeps,
+  type IncidentView,
+} from './dispatch.service.js';
 import type { Camera, Incident, Priority, Unit } from './dispatch.types.js';
 
 /**
@@ -20,6 +32,9 @@ export type Alert = {
   unitId: string | null;
   raisedAt: string;
   acknowledgedAt: string | null;
+  /** The incident's folio and the unit's call sign, so an alert reads on its own. */
+  folio: string | null;
+  callSign: string | null;
 };
 
 /** May this console receive this event (the same rule as reading the record, DA-1)? */
@@ -52,18 +67,14 @@ export async function board(deps: DispatchDeps, actor: Actor): Promise<Board> {
   const views: IncidentView[] = [];
   for (const i of incidents) {
     const iu = await store.unitsOfIncident(db, i.id);
-    views.push({
-      ...i,
-      typeName: deps.catalogue.name(i.typeCode),
-      units: iu.map((u) => ({ id: u.id, callSign: u.callSign, status: u.status, agencyId: u.agencyId })),
-    });
+    views.push(toIncidentView(deps, i, iu));
   }
   const centreIds = [...new Set(views.map((v) => v.centreId).concat(actor.agencyKind === 'c5' ? [actor.agencyId] : []))];
   const alerts = hasConsole(actor) ? (await store.openAlerts(db, centreIds)).map(toAlert) : [];
   return { incidents: views, units, alerts, lastEventId };
 }
 
-const toAlert = (a: store.DispatchTables['dispatchAlert']): Alert => ({
+const toAlert = (a: store.DispatchTables['dispatchAlert'] & { folio?: string | null; callSign?: string | null }): Alert => ({
   id: a.id,
   centreId: a.centreId,
   kind: a.kind,
@@ -71,6 +82,8 @@ const toAlert = (a: store.DispatchTables['dispatchAlert']): Alert => ({
   unitId: a.unitId,
   raisedAt: a.raisedAt,
   acknowledgedAt: a.acknowledgedAt,
+  folio: a.folio ?? null,
+  callSign: a.callSign ?? null,
 });
 
 export async function currentEventId(deps: DispatchDeps): Promise<number> {
@@ -103,11 +116,6 @@ export async function replayEvents(deps: DispatchDeps, actor: Actor, lastEventId
 
 // ── supervisor timers ───────────────────────────────────────────────────────
 
-/** NFPA 1225 §4.1.2.3.3: 90 % of emergency calls processed to first dispatch within 60 s; MEDIA and BAJA targets are defaults to configure. */
-export const DISPATCH_TARGET_SECONDS: Record<Priority, number> = { ALTA: 60, MEDIA: 120, BAJA: 300 };
-/** A unit on scene this long without any status change raises an alert. */
-export const ON_SCENE_STALE_SECONDS = 30 * 60;
-
 /**
  * Raises an alert for each pending incident past its priority's target and each unit
  * on scene past the stale limit, once (until acknowledged). Called every few seconds
@@ -117,10 +125,12 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
   const db = deps.handle.db;
   const raised: Alert[] = [];
   const pending = await db.selectFrom('incident').selectAll().where('status', '=', 'pending').execute();
+  // The centre's targets and each unit agency's on-scene limit (src/dispatch/settings.service.ts).
+  const settings = await allSettings(deps);
   const events: Parameters<typeof store.appendEvent>[2][] = [];
   await db.transaction().execute(async (trx) => {
     for (const row of pending) {
-      const target = DISPATCH_TARGET_SECONDS[row.priority as Priority] ?? 60;
+      const target = targetSecondsFor(settings.get(row.centreId), row.priority as Priority);
       if (now.getTime() - new Date(row.createdAt).getTime() < target * 1000) continue;
       if (await store.openAlertFor(trx, 'pending_overdue', row.id, null)) continue;
       const a = {
@@ -134,7 +144,7 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
         acknowledgedBy: null,
       };
       await store.insertAlert(trx, a);
-      raised.push(toAlert(a));
+      raised.push(toAlert({ ...a, folio: row.folio }));
       events.push({
         at: a.raisedAt,
         kind: 'alert',
@@ -142,12 +152,12 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
         stateCode: row.stateCode,
         municipalityCode: row.municipalityCode,
         agencyIds: '[]',
-        payload: JSON.stringify({ ...toAlert(a), folio: row.folio }),
+        payload: JSON.stringify(toAlert({ ...a, folio: row.folio })),
       });
     }
     const stale = await trx.selectFrom('unit').selectAll().where('status', '=', 'on_scene').execute();
     for (const u of stale) {
-      if (now.getTime() - new Date(u.statusAt).getTime() < ON_SCENE_STALE_SECONDS * 1000) continue;
+      if (now.getTime() - new Date(u.statusAt).getTime() < staleMinutesFor(settings.get(u.agencyId)) * 60_000) continue;
       if (!u.incidentId || (await store.openAlertFor(trx, 'on_scene_stale', u.incidentId, u.id))) continue;
       const incident = await store.getIncident(trx, u.incidentId);
       if (!incident) continue;
@@ -162,7 +172,7 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
         acknowledgedBy: null,
       };
       await store.insertAlert(trx, a);
-      raised.push(toAlert(a));
+      raised.push(toAlert({ ...a, folio: incident.folio, callSign: u.callSign }));
       events.push({
         at: a.raisedAt,
         kind: 'alert',
@@ -170,7 +180,7 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
         stateCode: incident.location.stateCode,
         municipalityCode: incident.location.municipalityCode,
         agencyIds: JSON.stringify([u.agencyId]),
-        payload: JSON.stringify({ ...toAlert(a), folio: incident.folio, callSign: u.callSign }),
+        payload: JSON.stringify(toAlert({ ...a, folio: incident.folio, callSign: u.callSign })),
       });
     }
     for (const e of events) {
@@ -188,30 +198,24 @@ export async function acknowledgeAlert(deps: DispatchDeps, actor: Actor, id: str
   if (!a || (incident && !canSeeIncident(actor, incident.location))) throw notFound();
   if (a.acknowledgedAt) throw new AppError(409, 'already_acknowledged', 'error.dispatch.alert_acknowledged');
   const at = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
-    await store.acknowledgeAlert(trx, id, actor.userId, at);
+  const event = {
+    kind: 'alert_ack',
+    centreId: a.centreId,
+    stateCode: incident?.location.stateCode ?? null,
+    municipalityCode: incident?.location.municipalityCode ?? null,
+    agencyIds: [],
+    payload: { id },
+  };
+  const publish = await deps.handle.write(async (trx) => {
+    // Conditional update: of two supervisors acknowledging at once, the second gets the 409.
+    const done = await store.acknowledgeAlert(trx, id, actor.userId, at);
+    if (Number(done.numUpdatedRows) === 0) throw new AppError(409, 'already_acknowledged', 'error.dispatch.alert_acknowledged');
     await appendAudit(deps.handle, actor, { action: 'dispatch.alert.acknowledge', targetType: 'alert', targetId: id, ...ctx }, trx);
-    const seq = await store.appendEvent(trx, deps.handle.kind, {
-      at,
-      kind: 'alert_ack',
-      centreId: a.centreId,
-      stateCode: incident?.location.stateCode ?? null,
-      municipalityCode: incident?.location.municipalityCode ?? null,
-      agencyIds: '[]',
-      payload: JSON.stringify({ id }),
-    });
-    deps.bus.publish({
-      seq,
-      kind: 'alert_ack',
-      at,
-      centreId: a.centreId,
-      stateCode: incident?.location.stateCode ?? null,
-      municipalityCode: incident?.location.municipalityCode ?? null,
-      agencyIds: [],
-      payload: { id },
-    });
+    return writeEvents(deps, trx, [event]);
   });
-  return { ...toAlert(a), acknowledgedAt: at };
+  // Published after the commit: a console must never see an acknowledgement that could still roll back.
+  publish();
+  return { ...toAlert({ ...a, folio: incident?.folio ?? null }), acknowledgedAt: at };
 }
 
 // ── cameras ─────────────────────────────────────────────────────────────────
@@ -244,7 +248,7 @@ export async function openCamera(deps: DispatchDeps, actor: Actor, incident: Inc
   const cam = await store.getCamera(deps.handle.db, cameraId);
   if (!cam || cam.centreId !== incident.centreId) throw notFound();
   const at = new Date().toISOString();
-  await deps.handle.db.transaction().execute(async (trx) => {
+  const publish = await deps.handle.write(async (trx) => {
     await store.insertEntry(trx, {
       id: crypto.randomUUID(),
       incidentId: incident.id,
@@ -261,6 +265,9 @@ export async function openCamera(deps: DispatchDeps, actor: Actor, incident: Inc
       { action: 'dispatch.camera.open', targetType: 'camera', targetId: cam.id, details: { incidentId: incident.id }, ...ctx },
       trx,
     );
+    // Other consoles following the incident see in its timeline that a camera is being watched.
+    return writeEvents(deps, trx, [incidentEvent('incident', await incidentView(deps, trx, incident))]);
   });
+  publish();
   return cam;
 }

@@ -17,6 +17,8 @@ export type DispatchCatalogue = {
   /** Spanish name of a code, or the code itself when unknown. */
   name: (code: string) => string;
   search: (query: string, limit: number) => CatalogueEntryView[];
+  /** Every type in force (replaced codes left out), by code. */
+  list: () => CatalogueEntryView[];
   capabilities: (code: string) => Capability[];
   related: (a: string, b: string) => boolean;
 };
@@ -42,6 +44,7 @@ export function createDispatchCatalogue(): DispatchCatalogue {
     get,
     name: (code) => get(code)?.name ?? code,
     search: (query, limit) => searchCatalogue(cat, query, limit).map((h) => view(h.entry)),
+    list: () => cat.entries.filter((e) => !e.replacedBy).map(view),
     capabilities: (code) => {
       const e = getType(code, cat);
       return e ? requiredCapabilities(e) : [];

@@ -188,4 +188,17 @@ export const dispatchMigrations: Record<string, ModuleMigration> = {
       .execute();
     await db.schema.createIndex('dispatch_alert_open').on('dispatch_alert').columns(['centre_id', 'acknowledged_at']).execute();
   },
+  // Per-agency travel model and supervisor limits (docs/dispatch-state-machine.md, "Settings").
+  '0004-dispatch-settings': async (db, t) => {
+    await db.schema
+      .createTable('dispatch_settings')
+      .addColumn('agency_id', 'varchar(36)', (c) => c.primaryKey().references('agency.id'))
+      .addColumn('road_factor', 'double precision')
+      .addColumn('speeds_kmh', t.json, (c) => c.notNull())
+      .addColumn('on_scene_stale_minutes', 'integer')
+      .addColumn('dispatch_target_seconds', t.json, (c) => c.notNull())
+      .addColumn('updated_at', t.timestamp, (c) => c.notNull())
+      .addColumn('updated_by', 'varchar(36)')
+      .execute();
+  },
 };

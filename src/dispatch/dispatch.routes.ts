@@ -30,6 +30,8 @@ export const incidentSchema = z.object({
   folio: z.string(),
   typeCode: z.string(),
   typeName: z.string(),
+  typeNameEn: z.string(),
+  place: z.object({ stateName: z.string(), municipalityName: z.string().nullable(), coloniaName: z.string().nullable() }),
   priority: z.enum(PRIORITIES),
   status: z.enum(INCIDENT_STATUSES),
   closureCode: z.string().nullable(),
@@ -99,6 +101,8 @@ const alertSchema = z.object({
   unitId: z.string().nullable(),
   raisedAt: z.string(),
   acknowledgedAt: z.string().nullable(),
+  folio: z.string().nullable(),
+  callSign: z.string().nullable(),
 });
 const catalogueEntrySchema = z.object({
   code: z.string(),
@@ -125,10 +129,22 @@ export async function dispatchRoutes(app: FastifyInstance, ctx: AppContext, deps
     schema: {
       tags: ['dispatch'],
       summary: 'Buscar en el catálogo nacional de incidentes (por código o palabras, sin acentos)',
-      querystring: z.strictObject({ q: z.string().trim().max(80).default(''), limit: z.coerce.number().int().min(1).max(300).default(20) }),
+      querystring: z.strictObject({
+        q: z.string().trim().max(80).default(''),
+        limit: z.coerce.number().int().min(1).max(400).default(20),
+        // true: only the improper/misuse types (closing a prank call); false: only real emergencies.
+        improper: z.enum(['true', 'false']).optional(),
+      }),
       response: { 200: z.object({ entries: z.array(catalogueEntrySchema) }), ...errors },
     },
-    handler: async (req) => ({ entries: deps.catalogue.search(req.query.q, req.query.limit) }),
+    handler: async (req) => {
+      const { q, limit, improper } = req.query;
+      if (!improper) return { entries: deps.catalogue.search(q, limit) };
+      const wanted = improper === 'true';
+      // No words: the whole list of that kind, by code (the improper-call dialog shows it all).
+      const pool = q ? deps.catalogue.search(q, 400) : deps.catalogue.list();
+      return { entries: pool.filter((e) => e.improper === wanted).slice(0, limit) };
+    },
   });
 
   // ── calls ─────────────────────────────────────────────────────────────────
@@ -466,7 +482,9 @@ export async function dispatchRoutes(app: FastifyInstance, ctx: AppContext, deps
         }
       }
       replaying = false;
-      const ping = setInterval(() => res.write(`: ping\n\n`), 15_000);
+      // A named event without an id: a console can tell a quiet but live stream from a dead one, and
+      // Last-Event-ID is not moved by it.
+      const ping = setInterval(() => res.write(`event: ping\ndata: {"at":"${new Date().toISOString()}"}\n\n`), 15_000);
       req.raw.on('close', () => {
         clearInterval(ping);
         unsubscribe();
@@ -491,9 +509,13 @@ export async function dispatchRoutes(app: FastifyInstance, ctx: AppContext, deps
     schema: {
       tags: ['dispatch'],
       summary: 'Unidades visibles para mí (un policía: la suya)',
-      response: { 200: z.object({ units: z.array(unitSchema) }), ...errors },
+      response: { 200: z.object({ units: z.array(unitSchema), lastEventId: z.number() }), ...errors },
     },
-    handler: async (req) => ({ units: await dispatch.listVisibleUnits(deps, actorOf(req)) }),
+    handler: async (req) => {
+      // Read the event id first: a change after it is then either in the list or replayed from it.
+      const lastEventId = await boardService.currentEventId(deps);
+      return { units: await dispatch.listVisibleUnits(deps, actorOf(req)), lastEventId };
+    },
   });
 
   r.post('/api/dispatch/units', {

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import { isClosureCode } from './closure-codes.js';
+import { allSettings } from './settings.service.js';
 import type { Db } from '../platform/db/database.js';
 import type { Config } from '../platform/config.js';
 import { AppError, badRequest, notFound } from '../platform/errors.js';
@@ -132,16 +134,31 @@ export async function writeEvents(deps: DispatchDeps, q: Q, events: PendingEvent
 
 export type IncidentView = Incident & {
   typeName: string;
+  typeNameEn: string;
+  /** Names of the location's places, for lists and the field view (the codes stay in `location`). */
+  place: { stateName: string; municipalityName: string | null; coloniaName: string | null };
   units: { id: string; callSign: string; status: UnitStatus; agencyId: string }[];
 };
 
-export async function incidentView(deps: DispatchDeps, q: Q, incident: Incident): Promise<IncidentView> {
-  const units = await store.unitsOfIncident(q, incident.id);
+/** The one way an incident is shown: type names in both languages, place names, its units. */
+export function toIncidentView(deps: DispatchDeps, incident: Incident, units: Unit[]): IncidentView {
+  const type = deps.catalogue.get(incident.typeCode);
+  const hit = deps.geo.locate(incident.location.lat, incident.location.lon);
   return {
     ...incident,
-    typeName: deps.catalogue.name(incident.typeCode),
+    typeName: type?.name ?? incident.typeCode,
+    typeNameEn: type?.nameEn ?? incident.typeCode,
+    place: {
+      stateName: stateName(deps, incident.location.stateCode),
+      municipalityName: hit?.municipality.code === incident.location.municipalityCode ? hit.municipality.name : null,
+      coloniaName: hit?.colonia && hit.colonia.id === incident.location.coloniaId ? hit.colonia.name : null,
+    },
     units: units.map((u) => ({ id: u.id, callSign: u.callSign, status: u.status, agencyId: u.agencyId })),
   };
+}
+
+export async function incidentView(deps: DispatchDeps, q: Q, incident: Incident): Promise<IncidentView> {
+  return toIncidentView(deps, incident, await store.unitsOfIncident(q, incident.id));
 }
 
 export function incidentEvent(kind: string, v: IncidentView): PendingEvent {
@@ -401,7 +418,7 @@ export async function createIncident(
       q,
     );
     // A new incident has no units yet.
-    const view: IncidentView = { ...incident, typeName: deps.catalogue.name(incident.typeCode), units: [] };
+    const view = toIncidentView(deps, incident, []);
     const publish = await writeEvents(deps, q, [incidentEvent('incident', view)]);
     return { value: view, publish };
   });
@@ -642,6 +659,8 @@ export async function changeStatus(
       }
       if (input.status === 'closed' && !input.closureCode?.trim())
         throw badRequest('closure_code', 'error.dispatch.closure_code', 'closureCode');
+      if (input.status === 'closed' && !isClosureCode(input.closureCode!.trim()))
+        throw badRequest('closure_code_unknown', 'error.dispatch.closure_code_unknown', 'closureCode', { code: input.closureCode!.trim() });
       if (input.status !== 'closed' && !input.reason?.trim()) throw badRequest('reason', 'error.dispatch.reason', 'reason');
       // Read before release: the released units' crews must still hear that the incident closed.
       const released = (await store.unitsOfIncident(q, id)).map((u) => u.agencyId);
@@ -806,14 +825,18 @@ export async function acknowledgeAssignment(deps: DispatchDeps, actor: Actor, un
   const a = (await store.activeAssignment(deps.handle.db, unitId, unit.incidentId))!;
   const now = nowIso(deps);
   if (!a.acknowledgedAt) {
-    await deps.handle.write(async (trx) => {
+    const incident = (await store.getIncident(deps.handle.db, unit.incidentId))!;
+    const publish = await deps.handle.write(async (trx) => {
       await store.updateAssignment(trx, a.id, { acknowledgedAt: now });
       await store.insertEntry(
         trx,
         entryOf(actor, unit.incidentId!, now, 'unit_status', null, { unitId, callSign: unit.callSign, status: 'acknowledged' }),
       );
       await appendAudit(deps.handle, actor, { action: 'dispatch.unit.acknowledge', targetType: 'unit', targetId: unitId, ...ctx }, trx);
+      // The dispatcher's console shows the acknowledgement in the incident's timeline at once.
+      return writeEvents(deps, trx, [incidentEvent('incident', await incidentView(deps, trx, incident))]);
     });
+    publish();
   }
   return { ...a, acknowledgedAt: a.acknowledgedAt ?? now };
 }
@@ -910,6 +933,13 @@ export async function recommendForIncident(
     return !!a && canTask(actor, a);
   });
   const required = deps.catalogue.capabilities(incident.typeCode);
+  const settings = await allSettings(deps);
+  const speeds: Record<string, Partial<Record<UnitType, number>>> = {};
+  const roadFactor: Record<string, number> = {};
+  for (const [agencyId, s] of settings) {
+    speeds[agencyId] = s.speedsKmh;
+    if (s.roadFactor !== null) roadFactor[agencyId] = s.roadFactor;
+  }
   const ranked = recommendUnits({
     incident: {
       lat: incident.location.lat,
@@ -925,6 +955,8 @@ export async function recommendForIncident(
       municipalityCode: a.municipalityCode,
       level: a.level,
     })),
+    speeds,
+    roadFactor,
     limit,
   });
   const cover = coverage(ranked, required);

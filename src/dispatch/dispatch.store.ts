@@ -132,6 +132,17 @@ export interface DispatchTables {
     acknowledgedAt: Ts | null;
     acknowledgedBy: string | null;
   };
+  dispatchSettings: {
+    agencyId: string;
+    roadFactor: number | null;
+    /** JSON: unit type → km/h, only the types the agency overrides. */
+    speedsKmh: string;
+    onSceneStaleMinutes: number | null;
+    /** JSON: priority → seconds, only the priorities the centre overrides. */
+    dispatchTargetSeconds: string;
+    updatedAt: Ts;
+    updatedBy: string | null;
+  };
 }
 
 export type Q = Kysely<Database> | Transaction<Database>;
@@ -471,10 +482,13 @@ export const insertAlert = (q: Q, a: DispatchTables['dispatchAlert']) => q.inser
 export async function openAlerts(q: Q, centreIds: string[]) {
   return q
     .selectFrom('dispatchAlert')
-    .selectAll()
-    .where('centreId', 'in', centreIds.length ? centreIds : [''])
-    .where('acknowledgedAt', 'is', null)
-    .orderBy('raisedAt')
+    .leftJoin('incident', 'incident.id', 'dispatchAlert.incidentId')
+    .leftJoin('unit', 'unit.id', 'dispatchAlert.unitId')
+    .selectAll('dispatchAlert')
+    .select(['incident.folio as folio', 'unit.callSign as callSign'])
+    .where('dispatchAlert.centreId', 'in', centreIds.length ? centreIds : [''])
+    .where('dispatchAlert.acknowledgedAt', 'is', null)
+    .orderBy('dispatchAlert.raisedAt')
     .execute();
 }
 export async function openAlertFor(q: Q, kind: string, incidentId: string | null, unitId: string | null) {
@@ -517,4 +531,30 @@ export async function claimTransfer(q: Q, id: string, by: string, at: string, in
     .where('acceptedAt', 'is', null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+// ── per-agency dispatch settings ───────────────────────────────────────────
+
+export type SettingsRow = DispatchTables['dispatchSettings'];
+export async function listSettings(q: Q): Promise<SettingsRow[]> {
+  return q.selectFrom('dispatchSettings').selectAll().execute();
+}
+export async function getSettings(q: Q, agencyId: string): Promise<SettingsRow | undefined> {
+  return q.selectFrom('dispatchSettings').selectAll().where('agencyId', '=', agencyId).executeTakeFirst();
+}
+export async function putSettings(q: Q, row: SettingsRow): Promise<void> {
+  await q
+    .insertInto('dispatchSettings')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('agencyId').doUpdateSet({
+        roadFactor: row.roadFactor,
+        speedsKmh: row.speedsKmh,
+        onSceneStaleMinutes: row.onSceneStaleMinutes,
+        dispatchTargetSeconds: row.dispatchTargetSeconds,
+        updatedAt: row.updatedAt,
+        updatedBy: row.updatedBy,
+      }),
+    )
+    .execute();
 }

@@ -65,6 +65,11 @@ export const ACTIONS = {
   'dispatch.alert': [{ roles: ['supervisor'], scope: 'authenticated' }],
   'dispatch.camera': [{ roles: ['camera_operator', 'dispatcher', 'supervisor', 'call_taker'], scope: 'authenticated' }],
   'dispatch.metrics': [{ roles: ['supervisor', 'commander', 'analyst', 'auditor'], scope: 'authenticated' }],
+  // Per-agency travel model and supervisor limits (src/dispatch/settings.service.ts).
+  'dispatch.settings': [
+    { roles: ['system_admin'], scope: 'global' },
+    { roles: ['agency_admin', 'supervisor'], scope: 'subtree' },
+  ],
   'dispatch.unit.manage': [
     { roles: ['system_admin'], scope: 'global' },
     { roles: ['agency_admin', 'supervisor'], scope: 'subtree' },

@@ -398,3 +398,17 @@ export type DispatchMetrics = {
 export type MetricsQuery = { from: string; to: string; groupBy: string };
 export const getDispatchMetrics = (q: MetricsQuery) => request<DispatchMetrics>(`/api/dispatch/metrics${query(q)}`);
 export const dispatchMetricsCsvUrl = (q: MetricsQuery) => `/api/dispatch/metrics.csv${query(q)}`;
+
+// ── per-agency dispatch settings ────────────────────────────────────────────
+import type { DispatchSettings, SettingsInput } from '../dispatch/settings.service.js';
+export type { DispatchSettings, SettingsInput };
+export type SettingsDefaults = {
+  roadFactor: number;
+  speedsKmh: Record<string, number>;
+  onSceneStaleMinutes: number;
+  dispatchTargetSeconds: Record<string, number>;
+};
+export type DispatchSettingsView = DispatchSettings & { defaults: SettingsDefaults };
+export const getDispatchSettings = (agencyId: string) => request<DispatchSettingsView>(`/api/dispatch/settings/${enc(agencyId)}`);
+export const putDispatchSettings = (agencyId: string, body: SettingsInput) =>
+  request<DispatchSettingsView>(`/api/dispatch/settings/${enc(agencyId)}`, { method: 'PUT', body });

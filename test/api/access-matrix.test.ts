@@ -19,7 +19,7 @@ type Case = {
   /** For routes about a record: :id is replaced by a record of the own or the other agency (or state). */
   recordScoped?: boolean;
   /** Which kind of record :id names (default: a user). */
-  record?: 'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer';
+  record?: 'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer' | 'agency';
   /** A server-sent event stream: only refusals are checked here (test/api/dispatch.test.ts reads the stream). */
   stream?: boolean;
   body?: (ctx: {
@@ -209,6 +209,22 @@ const CASES: Case[] = [
     expect: dispatchRecord(CALL),
   },
   { method: 'GET', url: '/api/dispatch/transfers', expect: roleIn(...CONSOLE) },
+  { method: 'GET', url: '/api/dispatch/closure-codes', expect: roleIn(...READ) },
+  {
+    method: 'GET',
+    url: '/api/dispatch/settings/:id',
+    recordScoped: true,
+    record: 'agency',
+    expect: scoped(['agency_admin', 'supervisor']),
+  },
+  {
+    method: 'PUT',
+    url: '/api/dispatch/settings/:id',
+    recordScoped: true,
+    record: 'agency',
+    body: () => ({ roadFactor: 1.4, speedsKmh: { patrol_car: 38 }, onSceneStaleMinutes: null, dispatchTargetSeconds: {} }),
+    expect: scoped(['agency_admin', 'supervisor']),
+  },
   {
     method: 'GET',
     url: '/api/dispatch/metrics?from=2026-01-01&to=2026-01-31',
@@ -290,7 +306,7 @@ for (const dialect of dialects()) {
     let ownAgency = '';
     let otherAgency = '';
     let targets: Record<'own' | 'other', string>;
-    const records = {} as Record<'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer', Record<'own' | 'other', string>>;
+    const records = {} as Record<'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer' | 'agency', Record<'own' | 'other', string>>;
     let cameraId = '';
     let assignUnitId = '';
     let eido: unknown = {};
@@ -317,6 +333,7 @@ for (const dialect of dialects()) {
         sessions.set(role, await enrol(p, username, PASSWORD));
       }
       records.user = targets;
+      records.agency = { own: ownAgency, other: otherAgency };
       // Dispatch records in the own state (Mexico City) and in another (Jalisco).
       const jalUser = `matriz.jal`;
       await create(jalUser, agencies.find((a) => a.code === 'C5-JAL')!.id, ['call_taker']);

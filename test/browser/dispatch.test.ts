@@ -177,4 +177,24 @@ describe.runIf(run)('911 y despacho en Chromium', () => {
     await page.getByText('Llamada cerrada como improcedente.').waitFor();
     await page.context().close();
   });
+
+  it('lets a supervisor set the centre’s dispatch targets, with the wrong field pointed out', async () => {
+    const page = await logIn('supervisor');
+    await page.getByTestId('area-dispatchSettings').click();
+    await page.getByTestId('settings-page').waitFor();
+    await page.getByTestId('settings-roadFactor').fill('9');
+    await page.getByTestId('settings-dispatchTargetSeconds.MEDIA').fill('90');
+    await page.getByTestId('settings-save').click();
+    // The server's message, under the field it names; the other box keeps what was typed.
+    await page.locator('#settings-road-error').waitFor();
+    expect(await page.locator('#settings-road-error').textContent()).toMatch(/roadFactor/);
+    expect(await page.getByTestId('settings-dispatchTargetSeconds.MEDIA').inputValue()).toBe('90');
+    await page.getByTestId('settings-roadFactor').fill('1,5');
+    await page.getByTestId('settings-save').click();
+    await page.getByTestId('settings-saved').waitFor();
+    const stored = await p.handle.db.selectFrom('dispatchSettings').selectAll().executeTakeFirstOrThrow();
+    expect(stored.roadFactor).toBe(1.5);
+    expect(JSON.parse(stored.dispatchTargetSeconds)).toEqual({ MEDIA: 90 });
+    await page.context().close();
+  });
 });

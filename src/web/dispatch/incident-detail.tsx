@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { CLOSURE_CODES, CLOSURE_CODE_LIST, isClosureCode } from '../../dispatch/closure-codes.js';
 import { useTranslation } from 'react-i18next';
 import {
   ApiError,
@@ -24,17 +25,9 @@ import { formatDateTime, formatElapsed, formatTime, useNow } from './format.js';
 import { usePlace, useTypeName } from './lookups.js';
 import { RecommendedUnits } from './recommendations.js';
 
-/** Closure codes offered when closing an incident (labels in the i18n catalogue, `dispatch.closure.<code>`). */
-export const CLOSURE_CODES = [
-  'ATENDIDO',
-  'SIN_NOVEDAD',
-  'FALSA_ALARMA',
-  'TRASLADO_HOSPITAL',
-  'DETENIDOS',
-  'REMITIDO_MP',
-  'NO_LOCALIZADO',
-  'CANALIZADO',
-] as const;
+/** The closed list of closure codes and their labels: the server's own module, so both always agree. */
+const closureName = (code: unknown) =>
+  typeof code === 'string' && isClosureCode(code) ? CLOSURE_CODES[code][currentLanguage()] : String(code);
 
 export type Permissions = { write: boolean; assign: boolean; note: boolean; camera: boolean };
 
@@ -80,7 +73,7 @@ function TimelineText({ e }: { e: TimelineEntry }) {
         ? t('dispatch.timeline.statusClosed', {
             from: ist(d.from),
             to: ist(d.to),
-            code: t(`dispatch.closure.${d.closureCode}`, { defaultValue: String(d.closureCode) }),
+            code: closureName(d.closureCode),
           })
         : t('dispatch.timeline.status', { from: ist(d.from), to: ist(d.to) });
       break;
@@ -139,7 +132,7 @@ export function IncidentDetailPanel({ id, live, units, agencies, perms, onClose,
   const [dialogBusy, setDialogBusy] = useState(false);
   const [newPriority, setNewPriority] = useState<Priority>('MEDIA');
   const [reason, setReason] = useState('');
-  const [closure, setClosure] = useState<string>(CLOSURE_CODES[0]);
+  const [closure, setClosure] = useState<string>(CLOSURE_CODE_LIST[0]);
   const [tick, setTick] = useState(0);
   const [showCameras, setShowCameras] = useState(false);
 
@@ -199,7 +192,7 @@ export function IncidentDetailPanel({ id, live, units, agencies, perms, onClose,
     setDialogError(null);
     setReason('');
     if (which === 'priority') setNewPriority(PRIORITIES.find((p) => p !== inc.priority) ?? 'MEDIA');
-    if (which === 'close') setClosure(CLOSURE_CODES[0]);
+    if (which === 'close') setClosure(CLOSURE_CODE_LIST[0]);
     setDialog(which);
   };
 
@@ -270,9 +263,7 @@ export function IncidentDetailPanel({ id, live, units, agencies, perms, onClose,
             <span data-testid="detail-status" data-status={inc.status}>
               <IncidentStatusBadge status={inc.status} />
             </span>
-            {inc.closureCode ? (
-              <span className="chip">{t(`dispatch.closure.${inc.closureCode}`, { defaultValue: inc.closureCode })}</span>
-            ) : null}
+            {inc.closureCode ? <span className="chip">{closureName(inc.closureCode)}</span> : null}
             <span className="mono muted" title={formatDateTime(inc.createdAt, loc)}>
               {formatElapsed(inc.createdAt, now)}
             </span>
@@ -503,9 +494,9 @@ export function IncidentDetailPanel({ id, live, units, agencies, perms, onClose,
         <div className="field">
           <label htmlFor="detail-closure">{t('dispatch.detail.closureCode')}</label>
           <select id="detail-closure" value={closure} onChange={(e) => setClosure(e.target.value)} data-testid="detail-closure">
-            {CLOSURE_CODES.map((c) => (
+            {CLOSURE_CODE_LIST.map((c) => (
               <option key={c} value={c}>
-                {t(`dispatch.closure.${c}`)}
+                {closureName(c)}
               </option>
             ))}
           </select>

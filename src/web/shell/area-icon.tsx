@@ -3,6 +3,8 @@ import type { AreaId } from './areas.js';
 /** Line icons (24×24, stroke) for the work areas; decorative. */
 const PATHS: Record<AreaId, string> = {
   dispatch: 'M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2z',
+  // sliders
+  dispatchSettings: 'M4 6h10 M18 6h2 M16 4v4 M4 12h4 M12 12h8 M10 10v4 M4 18h12 M20 18h0 M18 16v4',
   metrics: 'M4 20V4 M4 20h16 M8 16v-5 M12 16V8 M16 16v-3 M20 16V6',
   command: 'M4 20V10l8-6 8 6v10M9 20v-6h6v6M12 4v3',
   field: 'M12 3l7 3v5c0 5-3 8-7 10-4-2-7-5-7-10V6z M9 12l2 2 4-4',

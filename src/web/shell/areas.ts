@@ -1,12 +1,14 @@
 import type { Role } from '../api.js';
 
-export type AreaId = 'dispatch' | 'metrics' | 'command' | 'field' | 'video' | 'crimeMap' | 'fusion' | 'training' | 'admin' | 'audit';
+export type AreaId =
+  'dispatch' | 'dispatchSettings' | 'metrics' | 'command' | 'field' | 'video' | 'crimeMap' | 'fusion' | 'training' | 'admin' | 'audit';
 
 /** A work area of the platform; `path` is set once the area is live. */
 export type Area = { id: AreaId; roles: readonly Role[]; path?: string };
 
 export const AREAS: readonly Area[] = [
   { id: 'dispatch', roles: ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'commander'], path: '/despacho' },
+  { id: 'dispatchSettings', roles: ['supervisor', 'agency_admin', 'system_admin'], path: '/despacho/ajustes' },
   { id: 'metrics', roles: ['supervisor', 'commander', 'analyst', 'auditor'], path: '/metricas' },
   { id: 'command', roles: ['commander'] },
   { id: 'field', roles: ['field_officer'], path: '/campo' },
@@ -31,3 +33,5 @@ export const CONSOLE_ROLES: readonly Role[] = ['call_taker', 'dispatcher', 'supe
 export const FIELD_ROLES: readonly Role[] = ['field_officer', 'dispatcher', 'supervisor'];
 /** 911 metrics (/metricas): supervisors, commanders, analysts and auditors. */
 export const METRICS_ROLES: readonly Role[] = ['supervisor', 'commander', 'analyst', 'auditor'];
+/** Per-agency dispatch settings (/despacho/ajustes): who the server lets change them (action dispatch.settings). */
+export const SETTINGS_ROLES: readonly Role[] = ['supervisor', 'agency_admin', 'system_admin'];

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useApp, useSession } from '../app-context.js';
 import { Link, useLocation } from '../router.js';
 import { AccountPage } from './account-page.js';
-import { ADMIN_ROLES, AUDIT_ROLES, CONSOLE_ROLES, FIELD_ROLES, METRICS_ROLES, hasAnyRole } from './areas.js';
+import { ADMIN_ROLES, AUDIT_ROLES, CONSOLE_ROLES, FIELD_ROLES, METRICS_ROLES, SETTINGS_ROLES, hasAnyRole } from './areas.js';
 import { Header } from './header.js';
 import { HomePage } from './home-page.js';
 import { IdleGuard } from './idle-guard.js';
@@ -13,6 +13,7 @@ const AuditPage = lazy(() => import('../audit/audit-page.js'));
 const ConsolePage = lazy(() => import('../dispatch/console-page.js'));
 const FieldPage = lazy(() => import('../dispatch/field-page.js'));
 const MetricsPage = lazy(() => import('../metrics/metrics-page.js'));
+const DispatchSettingsPage = lazy(() => import('../dispatch/settings-page.js'));
 
 function Message({ text, testId }: { text: string; testId: string }) {
   const { t } = useTranslation();
@@ -40,6 +41,9 @@ function Routes() {
   }
   if (path === '/despacho') {
     return hasAnyRole(roles, CONSOLE_ROLES) ? <ConsolePage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
+  if (path === '/despacho/ajustes') {
+    return hasAnyRole(roles, SETTINGS_ROLES) ? <DispatchSettingsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
   if (path === '/metricas') {
     return hasAnyRole(roles, METRICS_ROLES) ? <MetricsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
