@@ -21,6 +21,10 @@ import { transferRoutes } from './dispatch/transfer.routes.js';
 import { metricsRoutes } from './dispatch/metrics.routes.js';
 import { loadDemoDispatch } from './dispatch/demo-dispatch.js';
 import { checkTimers } from './dispatch/board.service.js';
+import type { RecordsDeps } from './records/iph.deps.js';
+import { iphRoutes } from './records/iph.routes.js';
+import { detentionRoutes } from './records/detention.routes.js';
+import { evidenceRoutes } from './records/evidence.routes.js';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -36,6 +40,8 @@ export type Platform = {
   catalogueLoaded: boolean;
   /** The dispatch module's services (tests call them directly, e.g. the supervisor timers). */
   dispatch: DispatchDeps;
+  /** The IPH, detention and evidence services (`onSigned` is the hook "IPH signed → crime record"). */
+  records: RecordsDeps;
   close: () => Promise<void>;
 };
 
@@ -75,6 +81,7 @@ export async function createPlatform(
     const demoAccounts = config.demo ? await loadDemoOrganisation(identityDeps, jurisdiction) : [];
     const dispatch: DispatchDeps = { handle, config, geo, catalogue: createDispatchCatalogue(), bus: createEventBus() };
     if (config.demo) await loadDemoDispatch(dispatch);
+    const records: RecordsDeps = { handle, config, geo, dispatch };
 
     const app = await buildServer(ctx, { logger: opts.logger, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
     registerAccessHook(app, ctx);
@@ -84,6 +91,9 @@ export async function createPlatform(
     await dispatchRoutes(app, ctx, dispatch);
     await transferRoutes(app, dispatch);
     await metricsRoutes(app, dispatch);
+    await iphRoutes(app, records);
+    await detentionRoutes(app, records);
+    await evidenceRoutes(app, records);
     await app.ready();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =
@@ -99,6 +109,7 @@ export async function createPlatform(
       demoAccounts,
       catalogueLoaded,
       dispatch,
+      records,
       close: async () => {
         if (timers) clearInterval(timers);
         await app.close();
