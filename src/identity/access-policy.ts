@@ -72,6 +72,7 @@ export const ACTIONS = {
   // IPH, detentions, evidence: the record-level rules (RA-1…RA-7) live in src/records/iph.access.ts.
   'iph.read': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison'], scope: 'authenticated' }],
   'iph.write': [{ roles: ['field_officer'], scope: 'authenticated' }],
+  'iph.verify': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison', 'auditor'], scope: 'authenticated' }],
   'detention.read': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison'], scope: 'authenticated' }],
   'detention.write': [{ roles: ['field_officer'], scope: 'authenticated' }],
   'evidence.read': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison'], scope: 'authenticated' }],

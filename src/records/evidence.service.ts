@@ -10,7 +10,7 @@ import { getIncident } from '../dispatch/dispatch.service.js';
 import * as store from './evidence.store.js';
 import type { EvidenceRow, PhotoRow, TransferRow } from './evidence.store.js';
 import { nextFolioNumber } from './iph.store.js';
-import { canReadEvidence } from './iph.access.js';
+import { canReadEvidence, canVerifyOwned } from './iph.access.js';
 import { canonicalJson, checkChain, isoInstant, linkHash, sha256, type ChainCheck } from './iph.hash.js';
 import type { LocatedPlace, Officer } from './iph.fields.js';
 import type { EvidenceSummary, EvidenceView, NewEvidence, Party, Photo, Transfer, TransferInput } from './evidence.schemas.js';
@@ -449,7 +449,9 @@ export type EvidenceVerification = ChainCheck & {
 
 /** Recomputes the registration's hash and every custody link, and re-hashes every photo file. */
 export async function verifyEvidence(deps: RecordsDeps, actor: Actor, id: string): Promise<EvidenceVerification> {
-  const row = await visibleItem(deps, actor, id);
+  const row = await store.getItem(deps.handle.db, id);
+  const held = row ? await store.custodyAgenciesOf(deps.handle.db, id) : [];
+  if (!row || !(canReadEvidence(actor, held) || canVerifyOwned(actor, held))) throw notFound();
   const transfers = await store.transfersOf(deps.handle.db, id);
   const chain = checkChain(
     { hash: row.registrationHash, recomputed: registrationHash(row) },

@@ -25,6 +25,8 @@ import type { Role } from '../identity/roles.js';
  *   head (a stale or forged previous hash is refused and changes nothing).
  * - RA-7 Audit. Every read of an IPH or a detention (detainees, victims, witnesses) and
  *   every photo download is written to the audit log, as are denials and writes.
+ * - RA-8 Integrity checks. Auditors verify the hash chains (IPH amendments, custody) of
+ *   their agency subtree's records; the answer holds no people's data.
  */
 
 const OWN_AGENCY_READERS: readonly Role[] = ['field_officer', 'commander'];
@@ -65,6 +67,13 @@ export function canReadEvidence(actor: Actor, heldBy: readonly string[]): boolea
   const readers: readonly Role[] = ['field_officer', 'commander', 'prosecutor_liaison'];
   return has(actor, readers) && heldBy.some((a) => actor.subtree.has(a));
 }
+
+/**
+ * RA-8: integrity checks. Auditors verify the hash chains of their agency subtree's records
+ * (the answer holds hashes and link numbers, no people's data); readers verify what they read.
+ */
+export const canVerifyOwned = (actor: Actor, agencyIds: readonly string[]) =>
+  actor.roles.includes('auditor') && agencyIds.some((a) => actor.subtree.has(a));
 
 /** RA-3: a draft's authors. */
 export const isAuthor = (actor: Actor, authors: readonly string[]) =>

@@ -138,7 +138,7 @@ export async function iphRoutes(app: FastifyInstance, deps: RecordsDeps): Promis
   });
 
   r.get('/api/iph/:id/verify', {
-    config: { access: 'iph.read' },
+    config: { access: 'iph.verify' },
     schema: {
       tags: ['records'],
       summary: 'Verificar el hash del contenido firmado y la cadena de enmiendas',

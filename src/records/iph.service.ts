@@ -9,7 +9,7 @@ import type { Unit } from '../dispatch/dispatch.types.js';
 import * as store from './iph.store.js';
 import type { IphRow, Q } from './iph.store.js';
 import { detentionsOfIph, type DetentionRow } from './detention.store.js';
-import { canReadIph, canWriteOwned, isAuthor, ownedAgencies, receivingOffices } from './iph.access.js';
+import { canReadIph, canVerifyOwned, canWriteOwned, isAuthor, ownedAgencies, receivingOffices } from './iph.access.js';
 import { applyAmendments, emptyContent, getPath, missingForSignature, setPath } from './iph.content.js';
 import { canonicalJson, checkChain, linkHash, sha256, type ChainCheck } from './iph.hash.js';
 import { iphContentSchema, type Amendment, type IphContent, type IphSections, type IphSummary, type IphView } from './iph.schemas.js';
@@ -564,7 +564,8 @@ export async function amendIph(
  * link: 0 the signed content, n the n-th amendment (modified, deleted or reordered).
  */
 export async function verifyIph(deps: RecordsDeps, actor: Actor, id: string): Promise<ChainCheck> {
-  const row = await visibleIph(deps, actor, id);
+  const row = await store.getIph(deps.handle.db, id);
+  if (!row || !(canReadIph(actor, row) || canVerifyOwned(actor, [row.agencyId]))) throw notFound();
   if (row.status !== 'signed' || !row.contentHash) throw new AppError(409, 'iph_not_signed', 'error.iph.not_signed', { folio: row.folio });
   const amendments = await store.amendmentsOf(deps.handle.db, id);
   let recomputed: string;
