@@ -80,7 +80,7 @@ export async function registerDetention(
   const now = nowIso(deps);
   const year = Number(now.slice(0, 4));
   const row = await deps.handle.write(async (q) => {
-    if (input.iphId) incidentId = (await linkableIph(deps, q, actor, input.iphId)).incidentId ?? incidentId;
+    if (input.iphId) incidentId = (await linkableIph(deps, q, actor, input.iphId, { draftOnly: true })).incidentId ?? incidentId;
     const n = await nextFolioNumber(q, agency.id, 'detention', year);
     const r: DetentionRow = {
       id: crypto.randomUUID(),

@@ -171,7 +171,7 @@ export async function registerEvidence(deps: RecordsDeps, actor: Actor, input: N
   const now = nowIso(deps);
   const year = Number(now.slice(0, 4));
   const row = await deps.handle.write(async (q) => {
-    if (input.iphId) incidentId = (await linkableIph(deps, q, actor, input.iphId)).incidentId ?? incidentId;
+    if (input.iphId) incidentId = (await linkableIph(deps, q, actor, input.iphId, { draftOnly: false })).incidentId ?? incidentId;
     const n = await nextFolioNumber(q, agency.id, 'evidence', year);
     const custodian: Party = { name, position: null, userId: actor.userId, agencyId: agency.id, agencyName: agency.name };
     const base: EvidenceRow = {

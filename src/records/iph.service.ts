@@ -9,7 +9,7 @@ import type { Unit } from '../dispatch/dispatch.types.js';
 import * as store from './iph.store.js';
 import type { IphRow, Q } from './iph.store.js';
 import { detentionsOfIph, type DetentionRow } from './detention.store.js';
-import { canReadIph, canVerifyOwned, canWriteOwned, isAuthor, ownedAgencies, receivingOffices } from './iph.access.js';
+import { canReadIph, canVerifyOwned, isAuthor, ownedAgencies, receivingOffices } from './iph.access.js';
 import { applyAmendments, emptyContent, getPath, missingForSignature, setPath } from './iph.content.js';
 import { canonicalJson, checkChain, linkHash, sha256, type ChainCheck } from './iph.hash.js';
 import { iphContentSchema, type Amendment, type IphContent, type IphSections, type IphSummary, type IphView } from './iph.schemas.js';
@@ -107,13 +107,23 @@ async function visibleIph(deps: RecordsDeps, actor: Actor, id: string): Promise<
 
 /**
  * An IPH a new detention or evidence item may be linked to: one of the officer's agency
- * (RA-1) still in draft (RA-5). Call it inside the write, with its transaction.
+ * (RA-1). A detention only while the IPH is a draft (annex A is frozen when it is signed,
+ * RA-5); an evidence item also later, since custody goes on after the report. Call it
+ * inside the write, with its transaction.
  */
-export async function linkableIph(deps: RecordsDeps, q: Q, actor: Actor, iphId: string, field = 'iphId'): Promise<IphRow> {
+export async function linkableIph(
+  deps: RecordsDeps,
+  q: Q,
+  actor: Actor,
+  iphId: string,
+  opts: { draftOnly: boolean },
+  field = 'iphId',
+): Promise<IphRow> {
   const row = await store.getIphForUpdate(q, deps.handle.kind, iphId);
   if (!row || !canReadIph(actor, row)) throw new AppError(404, 'not_found', 'error.not_found', {}, field);
-  if (!canWriteOwned(actor, row.agencyId)) throw forbidden();
-  if (row.status !== 'draft') throw new AppError(409, 'iph_signed', 'error.iph.linked_signed', { folio: row.folio }, field);
+  if (!actor.subtree.has(row.agencyId)) throw forbidden();
+  if (opts.draftOnly && row.status !== 'draft')
+    throw new AppError(409, 'iph_signed', 'error.iph.linked_signed', { folio: row.folio }, field);
   return row;
 }
 

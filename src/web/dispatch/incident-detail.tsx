@@ -23,6 +23,8 @@ import { FormDialog } from './form-dialog.js';
 import { formatDateTime, formatElapsed, formatTime, useNow } from './format.js';
 import { usePlace, useTypeName } from './lookups.js';
 import { RecommendedUnits } from './recommendations.js';
+import { useSession } from '../app-context.js';
+import { IphLink } from '../records/iph-link.js';
 
 /** Closure codes offered when closing an incident (labels in the i18n catalogue, `dispatch.closure.<code>`). */
 export const CLOSURE_CODES = [
@@ -126,6 +128,7 @@ function TimelineText({ e }: { e: TimelineEntry }) {
 
 /** The side panel of one incident: data, units, recommended units, timeline, calls, cameras and the actions. */
 export function IncidentDetailPanel({ id, live, units, agencies, perms, onClose, onChanged, onFocus }: Props) {
+  const roles = useSession().user.roles;
   const { t, i18n } = useTranslation();
   const loc = locale(currentLanguage());
   const now = useNow();
@@ -367,6 +370,7 @@ export function IncidentDetailPanel({ id, live, units, agencies, perms, onClose,
               {t('dispatch.detail.reopen')}
             </button>
           ) : null}
+          <IphLink incidentId={inc.id} roles={roles} />
           {perms.camera ? (
             <button
               type="button"

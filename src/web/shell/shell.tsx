@@ -13,6 +13,7 @@ const AuditPage = lazy(() => import('../audit/audit-page.js'));
 const ConsolePage = lazy(() => import('../dispatch/console-page.js'));
 const FieldPage = lazy(() => import('../dispatch/field-page.js'));
 const MetricsPage = lazy(() => import('../metrics/metrics-page.js'));
+const RecordsRoutes = lazy(() => import('../records/iph-routes.js'));
 
 function Message({ text, testId }: { text: string; testId: string }) {
   const { t } = useTranslation();
@@ -44,6 +45,8 @@ function Routes() {
   if (path === '/metricas') {
     return hasAnyRole(roles, METRICS_ROLES) ? <MetricsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
+  // IPH, detentions, evidence: the module checks the roles itself (src/web/records/iph-routes.tsx).
+  if (/^\/(iph|detenciones|indicios)(\/|$)/.test(path)) return <RecordsRoutes />;
   if (path === '/campo') {
     return hasAnyRole(roles, FIELD_ROLES) ? <FieldPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
