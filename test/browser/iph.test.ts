@@ -74,7 +74,9 @@ describe.runIf(run)('IPH, indicio y cadena de custodia en Chromium', () => {
     await page.getByTestId('iph-save-classification').click();
     await page.locator('[data-testid="iph-page"][data-version="2"]').waitFor();
     await page.locator('[data-testid="iph-section-narrative"] summary').click();
-    await page.getByTestId('iph-narrative-text').fill('A las 10:05 horas se observó a una persona sustraer un teléfono celular a una transeúnte.');
+    await page
+      .getByTestId('iph-narrative-text')
+      .fill('A las 10:05 horas se observó a una persona sustraer un teléfono celular a una transeúnte.');
     await page.getByTestId('iph-save-narrative').click();
     await page.locator('[data-testid="iph-section-narrative"] .badge--ok').waitFor();
     await page.locator('[data-testid="iph-section-annexE"] summary').click();
@@ -100,7 +102,9 @@ describe.runIf(run)('IPH, indicio y cadena de custodia en Chromium', () => {
     // ── a signed amendment keeps the original ──
     await page.getByTestId('iph-amend-section').selectOption('narrative');
     await page.getByTestId('iph-amend-field').selectOption('text');
-    await page.getByTestId('iph-amend-value').fill('A las 10:15 horas se observó a una persona sustraer un teléfono celular a una transeúnte.');
+    await page
+      .getByTestId('iph-amend-value')
+      .fill('A las 10:15 horas se observó a una persona sustraer un teléfono celular a una transeúnte.');
     await page.getByTestId('iph-amend-reason').fill('Hora mal capturada.');
     await page.getByTestId('iph-amend-submit').click();
     await page.getByTestId('iph-amend-dialog-password').fill(DEMO_PASSWORD);
@@ -140,7 +144,10 @@ describe.runIf(run)('IPH, indicio y cadena de custodia en Chromium', () => {
     await page.goto(`${evidenceUrl}/imprimir`);
     await page.locator('[data-testid="print-custody"] tbody tr').first().waitFor();
     expect(await page.locator('[data-testid="print-custody"] tbody tr').count()).toBe(1);
-    await page.getByTestId('print-verification').getByText(/Íntegra/).waitFor();
+    await page
+      .getByTestId('print-verification')
+      .getByText(/Íntegra/)
+      .waitFor();
     await page.goto(`${iphUrl}/imprimir`);
     await page.getByTestId('iph-print-doc').waitFor();
     expect(await page.getByTestId('print-folio').textContent()).toMatch(/^IPH-SSC-CDMX/);
