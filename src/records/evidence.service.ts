@@ -261,6 +261,9 @@ export async function transferEvidence(
   ctx: Ctx = {},
 ): Promise<EvidenceView> {
   const row = await visibleItem(deps, actor, id);
+  const stale = () => new AppError(409, 'custody_stale_hash', 'error.evidence.stale_hash', {}, 'previousHash');
+  // A stale head first: a sender who lost a race learns that the chain moved, whoever holds the item now.
+  if (input.previousHash !== row.headHash) throw stale();
   const custodian = JSON.parse(row.custodian) as Party;
   if (!canTransfer(actor, custodian))
     throw new AppError(403, 'evidence_not_custodian', 'error.evidence.not_custodian', { custodian: custodian.agencyName });
@@ -268,7 +271,6 @@ export async function transferEvidence(
   const toAgency = agencies.get(input.to.agencyId);
   if (!toAgency || toAgency.disabledAt) throw badRequest('evidence_agency', 'error.evidence.agency', 'to.agencyId');
   const me = (await usersById(deps, [actor.userId])).get(actor.userId);
-  const stale = () => new AppError(409, 'custody_stale_hash', 'error.evidence.stale_hash', {}, 'previousHash');
   const updated = await deps.handle.write(async (q) => {
     const cur = await store.getItemForUpdate(q, deps.handle.kind, id);
     if (!cur) throw notFound();

@@ -24,7 +24,7 @@ for (const dialect of dialects()) {
     it('answers health with the database kind and migration level', async () => {
       const r = await p.app.inject({ method: 'GET', url: '/api/health' });
       expect(r.statusCode).toBe(200);
-      expect(r.json()).toMatchObject({ status: 'ok', database: dialect.name, migration: '0003-dispatch-core' });
+      expect(r.json()).toMatchObject({ status: 'ok', database: dialect.name, migration: '0005-records-iph' });
     });
 
     it('publishes an OpenAPI 3.1 document covering every API route', async () => {
