@@ -10,7 +10,7 @@ type Json = Record<string, unknown>;
 const ZOCALO = { lat: 19.4326, lon: -99.1332 };
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-const PHOTO_LIMIT = 4096;
+const PHOTO_LIMIT = 16_384;
 const sha256 = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
 
 const item = (over: Json = {}): Json => ({
@@ -52,7 +52,8 @@ for (const dialect of dialects()) {
     const verify = async (id: string) => (await as(p, mando)('GET', `/api/evidence/${id}/verify`)).json();
 
     beforeAll(async () => {
-      p = await startPlatform(dialect, { EVIDENCE_PHOTO_MAX_BYTES: String(PHOTO_LIMIT) });
+      // The JSON body limit is below the photo limit: a photo is streamed under its own limit.
+      p = await startPlatform(dialect, { EVIDENCE_PHOTO_MAX_BYTES: String(PHOTO_LIMIT), BODY_LIMIT_BYTES: String(PHOTO_LIMIT / 2) });
       [policia, mando, enlace, analista, policiaGdl] = [
         await login(p, 'policia'),
         await login(p, 'mando'),
@@ -96,6 +97,12 @@ for (const dialect of dialects()) {
       const reads = await p.handle.db.selectFrom('auditLog').select('actorUsername').where('action', '=', 'evidence.photo.read').execute();
       expect(reads.map((x) => x.actorUsername)).toContain('mando');
 
+      // Larger than a JSON body may be, within the photo limit: accepted.
+      const mid = Buffer.concat([PNG, Buffer.alloc(PHOTO_LIMIT / 2 + 100)]);
+      const second = await upload(policia, ev.id, mid);
+      expect(second.statusCode, second.body).toBe(201);
+      expect(second.json()).toMatchObject({ sha256: sha256(mid), sizeBytes: mid.length });
+
       // Oversized, mislabelled or non-image bodies are refused and leave nothing behind.
       const huge = Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(PHOTO_LIMIT + 1)]);
       const big = await upload(policia, ev.id, huge);
@@ -109,7 +116,7 @@ for (const dialect of dialects()) {
       expect((await upload(analista, ev.id, PNG)).statusCode).toBe(403);
       expect(fs.readdirSync(path.dirname(file)).filter((f) => f.startsWith('.upload-'))).toEqual([]);
       const rows = await p.handle.db.selectFrom('evidencePhoto').select('id').where('itemId', '=', ev.id).execute();
-      expect(rows).toHaveLength(1);
+      expect(rows).toHaveLength(2);
     });
 
     it('appends custody transfers on the chain’s head; a forged or stale previous hash is refused and changes nothing', async () => {
