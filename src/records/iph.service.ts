@@ -508,6 +508,8 @@ export async function amendIph(
   if (row.status !== 'signed') throw new AppError(409, 'iph_not_signed', 'error.iph.not_signed', { folio: row.folio });
   if (!isAuthor(actor, authorsOf(row))) throw new AppError(403, 'iph_not_author', 'error.iph.not_author', { folio: row.folio });
   const newValue = input.newValue === undefined ? null : input.newValue;
+  // Read before the write: the embedded database's one connection is the transaction's.
+  const agencies = await agencyMap(deps);
   const { fullName } = await confirmPassword({ handle: deps.handle, config: deps.config }, actor, input.password, ctx);
   const signedAt = nowIso(deps);
   const result = await deps.handle.write(async (q) => {
@@ -525,6 +527,10 @@ export async function amendIph(
         throw badRequest('iph_amend_path', 'error.iph.amend_path', 'field', { section: input.section, field: input.field });
       throw badRequest('iph_amend_invalid', 'error.iph.amend_invalid', 'newValue', { field: where, detail: issue.message });
     }
+    // The receiving office decides who reads the signed IPH (RA-2): an amended one must be a prosecutor's office too.
+    const office = parsed.data.handover.prosecutorAgencyId ?? null;
+    if (input.section === 'handover' && office && agencies.get(office)?.kind !== 'prosecutor')
+      throw badRequest('iph_prosecutor', 'error.iph.prosecutor', 'newValue');
     const oldValue = getPath(effective, path) ?? null;
     if (canonicalJson(oldValue) === canonicalJson(getPath(parsed.data, path) ?? null))
       throw badRequest('iph_amend_same', 'error.iph.amend_same', 'newValue');
@@ -548,7 +554,12 @@ export async function amendIph(
       hash: linkHash(prevHash, amendmentBody(base)),
     };
     await store.insertAmendment(q, amendment);
-    const patch: Partial<IphRow> = { amendmentCount: amendment.seq, headHash: amendment.hash, updatedAt: signedAt };
+    const patch: Partial<IphRow> = {
+      amendmentCount: amendment.seq,
+      headHash: amendment.hash,
+      updatedAt: signedAt,
+      prosecutorAgencyId: office,
+    };
     await store.updateIph(q, id, patch);
     await appendAudit(
       deps.handle,

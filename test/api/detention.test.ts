@@ -184,6 +184,16 @@ for (const dialect of dialects()) {
       expect(received.json().can).toEqual({ edit: false, sign: false, amend: false });
       expect(((await as(p, enlace)('GET', '/api/iph')).json().iphs as Json[]).map((i) => i.id)).toContain(iph.id);
 
+      // An amendment cannot hand the signed IPH to an authority that is not a prosecutor's office.
+      const wrongOffice = await as(p, policia)('POST', `/api/iph/${iph.id}/amendments`, {
+        section: 'handover',
+        field: 'prosecutorAgencyId',
+        newValue: ssc,
+        reason: 'Prueba',
+        password: PASSWORD,
+      });
+      expect(wrongOffice.json().error).toMatchObject({ code: 'iph_prosecutor', field: 'newValue' });
+
       // Nothing more is linked to a signed IPH.
       const late = await as(p, policia)('POST', '/api/detentions', { iphId: iph.id, record: record() });
       expect(late.statusCode).toBe(409);
