@@ -22,6 +22,10 @@ import { metricsRoutes } from './dispatch/metrics.routes.js';
 import { settingsRoutes } from './dispatch/settings.routes.js';
 import { loadDemoDispatch } from './dispatch/demo-dispatch.js';
 import { checkTimers } from './dispatch/board.service.js';
+import type { RecordsDeps } from './records/iph.deps.js';
+import { iphRoutes } from './records/iph.routes.js';
+import { detentionRoutes } from './records/detention.routes.js';
+import { evidenceRoutes } from './records/evidence.routes.js';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,6 +41,8 @@ export type Platform = {
   catalogueLoaded: boolean;
   /** The dispatch module's services (tests call them directly, e.g. the supervisor timers). */
   dispatch: DispatchDeps;
+  /** The IPH, detention and evidence services (`onSigned` is the hook "IPH signed → crime record"). */
+  records: RecordsDeps;
   close: () => Promise<void>;
 };
 
@@ -76,6 +82,7 @@ export async function createPlatform(
     const demoAccounts = config.demo ? await loadDemoOrganisation(identityDeps, jurisdiction) : [];
     const dispatch: DispatchDeps = { handle, config, geo, catalogue: createDispatchCatalogue(), bus: createEventBus() };
     if (config.demo) await loadDemoDispatch(dispatch);
+    const records: RecordsDeps = { handle, config, geo, dispatch };
 
     const app = await buildServer(ctx, { logger: opts.logger, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
     registerAccessHook(app, ctx);
@@ -86,6 +93,9 @@ export async function createPlatform(
     await transferRoutes(app, dispatch);
     await metricsRoutes(app, dispatch);
     await settingsRoutes(app, dispatch);
+    await iphRoutes(app, records);
+    await detentionRoutes(app, records);
+    await evidenceRoutes(app, records);
     await app.ready();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =
@@ -101,6 +111,7 @@ export async function createPlatform(
       demoAccounts,
       catalogueLoaded,
       dispatch,
+      records,
       close: async () => {
         if (timers) clearInterval(timers);
         await app.close();

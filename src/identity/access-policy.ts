@@ -74,6 +74,15 @@ export const ACTIONS = {
     { roles: ['system_admin'], scope: 'global' },
     { roles: ['agency_admin', 'supervisor'], scope: 'subtree' },
   ],
+  // IPH, detentions, evidence: the record-level rules (RA-1…RA-7) live in src/records/iph.access.ts.
+  'iph.read': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison'], scope: 'authenticated' }],
+  'iph.write': [{ roles: ['field_officer'], scope: 'authenticated' }],
+  'iph.verify': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison', 'auditor'], scope: 'authenticated' }],
+  'detention.read': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison'], scope: 'authenticated' }],
+  'detention.write': [{ roles: ['field_officer'], scope: 'authenticated' }],
+  'evidence.read': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison'], scope: 'authenticated' }],
+  'evidence.write': [{ roles: ['field_officer', 'prosecutor_liaison'], scope: 'authenticated' }],
+  'evidence.verify': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison', 'auditor'], scope: 'authenticated' }],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof ACTIONS;

@@ -90,6 +90,7 @@ const USERS: DemoUser[] = [
   { username: 'analista', fullName: 'Elena Vargas (Analista)', agency: 'C5-CDMX', roles: ['analyst'] },
   { username: 'capacitacion', fullName: 'Mtro. Héctor Gil (Capacitación)', agency: 'UNIPOL-CDMX', roles: ['training_officer'] },
   { username: 'policia.gdl', fullName: 'Pol. Carlos Navarro (Guadalajara)', agency: 'PM-GDL', roles: ['field_officer'] },
+  { username: 'enlace.mp', fullName: 'Lic. Rosa Delgado (Enlace MP)', agency: 'FGJ-CDMX', roles: ['prosecutor_liaison'] },
 ];
 
 export type DemoAccount = { username: string; fullName: string; roles: Role[]; agencyCode: string; totpSecret: string };

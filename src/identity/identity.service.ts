@@ -574,6 +574,28 @@ export async function changeOwnPassword(
   });
 }
 
+/**
+ * Re-authentication for an act that carries the user's signature (an IPH, an amendment):
+ * the signed-in user's password, checked like a login, so that a wrong one counts toward
+ * the lockout (CJIS 5.5.3). Answers 400, not 401, so that a mistyped password does not
+ * end the session. Returns the name the signature records. Call it outside any transaction.
+ */
+export async function confirmPassword(
+  deps: IdentityDeps,
+  actor: Actor,
+  password: string,
+  ctx: RequestContext = {},
+): Promise<{ fullName: string }> {
+  const user = await store.getUser(deps.handle.db, actor.userId);
+  if (!user || user.disabledAt || user.lockedAt) throw unauthenticated(true);
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    const locked = await recordFailure(deps, user, 'auth.signature', ctx);
+    if (locked) throw new AppError(423, 'account_locked', 'error.account_locked');
+    throw new AppError(400, 'signature_password', 'error.signature_password', {}, 'password');
+  }
+  return { fullName: user.fullName };
+}
+
 export async function setLanguage(deps: IdentityDeps, actor: Actor, language: 'es' | 'en', ctx: RequestContext = {}): Promise<void> {
   await deps.handle.db.transaction().execute(async (trx) => {
     await store.updateUser(trx, actor.userId, { language });

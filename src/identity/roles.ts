@@ -22,6 +22,8 @@ export const ROLES = [
   'agency_admin',
   'auditor',
   'system_admin',
+  // Staff of a prosecutor's office (agency kind `prosecutor`) who receive puestas a disposición: IPHs, detainees, evidence.
+  'prosecutor_liaison',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

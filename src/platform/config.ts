@@ -28,6 +28,12 @@ const configSchema = z.object({
   /** Load the demo organisation on first start. */
   DEMO: z.enum(['true', 'false']).default('true'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /** Largest evidence photo accepted (a phone camera's full-resolution JPEG is 3–8 MB). */
+  EVIDENCE_PHOTO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 1_048_576),
 });
 
 export type Config = {
@@ -43,6 +49,7 @@ export type Config = {
   cookieSecure: boolean;
   demo: boolean;
   bodyLimit: number;
+  evidencePhotoMaxBytes: number;
 };
 
 export class ConfigError extends Error {}
@@ -68,5 +75,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSecure: c.COOKIE_SECURE === 'auto' ? !loopback : c.COOKIE_SECURE === 'true',
     demo: c.DEMO === 'true',
     bodyLimit: c.BODY_LIMIT_BYTES,
+    evidencePhotoMaxBytes: c.EVIDENCE_PHOTO_MAX_BYTES,
   };
 }

@@ -152,6 +152,8 @@ type RequestOptions = {
   signal?: AbortSignal;
   /** Extra request headers (Idempotency-Key). */
   headers?: Record<string, string>;
+  /** A raw body sent as is, with its own content type (an evidence photo). */
+  raw?: Blob;
 };
 
 /** Messages the network layer itself needs when the server cannot answer; set by i18n. */
@@ -160,12 +162,15 @@ export function setNetworkMessage(fn: () => string): void {
   networkMessage = fn;
 }
 
-async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const method = opts.method ?? 'GET';
   const headers: Record<string, string> = { ...opts.headers, Accept: 'application/json', 'Accept-Language': language };
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  let body: string | undefined;
-  if (!opts.noBody && opts.body !== undefined) {
+  let body: string | Blob | undefined;
+  if (opts.raw) {
+    headers['Content-Type'] = opts.raw.type;
+    body = opts.raw;
+  } else if (!opts.noBody && opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -200,7 +205,7 @@ async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   return data as T;
 }
 
-function query(params: Record<string, string | number | undefined | null>): string {
+export function query(params: Record<string, string | number | undefined | null>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== null && v !== '') q.set(k, String(v));

@@ -13,13 +13,16 @@ import { as, enrol, login, startPlatform, type Session } from '../support/platfo
  * exactly like a missing one.
  */
 type Expect = 'allow' | 'deny' | 'hidden';
+type RecordKind = 'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer' | 'agency' | 'iph' | 'detention' | 'evidence';
 type Case = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   url: string;
   /** For routes about a record: :id is replaced by a record of the own or the other agency (or state). */
   recordScoped?: boolean;
   /** Which kind of record :id names (default: a user). */
-  record?: 'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer' | 'agency';
+  record?: RecordKind;
+  /** Extra request headers (the raw photo upload's content type). */
+  headers?: Record<string, string>;
   /** A server-sent event stream: only refusals are checked here (test/api/dispatch.test.ts reads the stream). */
   stream?: boolean;
   body?: (ctx: {
@@ -30,6 +33,11 @@ type Case = {
     unitId: string;
     incidentId: string;
     eido: unknown;
+    /** The Jalisco incident and IPH (another state, another agency), the prosecutor's office, the own item's chain head. */
+    otherIncident: string;
+    otherIph: string;
+    prosecutorAgency: string;
+    evidenceHead: string;
   }) => unknown;
   expect: (role: Role, which: 'own' | 'other') => Expect;
 };
@@ -58,6 +66,40 @@ const dispatchRecord =
   (roles: Role[], consoleOnly = true) =>
   (role: Role, which: 'own' | 'other'): Expect =>
     !roles.includes(role) ? 'deny' : which === 'other' || (consoleOnly && !CONSOLE.includes(role)) ? 'hidden' : 'allow';
+
+/** IPH, detentions, evidence (src/records/iph.access.ts): the readers of the own agency's records. */
+const RECORDS_READ: Role[] = ['field_officer', 'commander', 'prosecutor_liaison'];
+/**
+ * A police record of the own agency or of another (RA-1, RA-2): the listed roles reach the
+ * own agency's record except `hiddenOwn` (a prosecutor liaison before the record is handed to
+ * their office); another agency's record is hidden from all.
+ */
+const policeRecord =
+  (roles: Role[], hiddenOwn: Role[] = []) =>
+  (role: Role, which: 'own' | 'other'): Expect =>
+    !roles.includes(role) ? 'deny' : which === 'other' || hiddenOwn.includes(role) ? 'hidden' : 'allow';
+const PASSWORD_FOR_SIGNATURE = 'matriz-de-acceso-2026';
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const detentionRecord = () => ({
+  person: { givenNames: 'Persona', firstSurname: 'De Prueba', sex: 'male', age: 30, nationality: 'Mexicana' },
+  detainedAt: new Date(Date.now() - 30 * 60_000).toISOString(),
+  place: { lat: 19.4326, lon: -99.1332 },
+  kind: 'flagrancy',
+  reason: 'Prueba de la matriz de acceso.',
+  arrestingOfficers: [{ fullName: 'Policía de Prueba' }],
+  condition: { visibleInjuries: false },
+});
+const evidenceItem = (over: Record<string, unknown> = {}) => ({
+  kind: 'other',
+  description: 'Objeto de prueba',
+  quantity: 1,
+  unit: 'pieza',
+  collectedAt: new Date().toISOString(),
+  place: { lat: 19.4326, lon: -99.1332 },
+  collectedBy: [{ fullName: 'Policía de Prueba' }],
+  ...over,
+});
 
 const CASES: Case[] = [
   { method: 'GET', url: '/api/session', expect: anyone },
@@ -273,6 +315,133 @@ const CASES: Case[] = [
             ? 'deny'
             : 'allow',
   })),
+  // ── IPH, detentions, evidence ──
+  { method: 'GET', url: '/api/iph', expect: roleIn(...RECORDS_READ) },
+  {
+    method: 'POST',
+    url: '/api/iph',
+    body: ({ which, otherIncident }) => (which === 'own' ? {} : { incidentId: otherIncident }),
+    expect: policeRecord(['field_officer']),
+  },
+  { method: 'GET', url: '/api/iph/:id', recordScoped: true, record: 'iph', expect: policeRecord(RECORDS_READ, ['prosecutor_liaison']) },
+  {
+    method: 'PATCH',
+    url: '/api/iph/:id',
+    recordScoped: true,
+    record: 'iph',
+    body: () => ({ sections: { annexG: { text: 'Continuación de prueba' } } }),
+    expect: policeRecord(['field_officer']),
+  },
+  {
+    method: 'POST',
+    url: '/api/iph/:id/sign',
+    recordScoped: true,
+    record: 'iph',
+    body: () => ({ password: PASSWORD_FOR_SIGNATURE }),
+    expect: policeRecord(['field_officer']),
+  },
+  {
+    method: 'POST',
+    url: '/api/iph/:id/amendments',
+    recordScoped: true,
+    record: 'iph',
+    body: ({ n }) => ({
+      section: 'narrative',
+      field: 'text',
+      newValue: `Corrección ${n}`,
+      reason: 'Prueba',
+      password: PASSWORD_FOR_SIGNATURE,
+    }),
+    expect: policeRecord(['field_officer']),
+  },
+  {
+    method: 'GET',
+    url: '/api/iph/:id/verify',
+    recordScoped: true,
+    record: 'iph',
+    expect: policeRecord([...RECORDS_READ, 'auditor'], ['prosecutor_liaison']),
+  },
+  { method: 'GET', url: '/api/detentions', expect: roleIn(...RECORDS_READ) },
+  {
+    method: 'POST',
+    url: '/api/detentions',
+    body: ({ which, otherIph }) => ({ ...(which === 'other' ? { iphId: otherIph } : {}), record: detentionRecord() }),
+    expect: policeRecord(['field_officer']),
+  },
+  {
+    method: 'GET',
+    url: '/api/detentions/:id',
+    recordScoped: true,
+    record: 'detention',
+    expect: policeRecord(RECORDS_READ, ['prosecutor_liaison']),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/detentions/:id',
+    recordScoped: true,
+    record: 'detention',
+    body: () => ({ record: detentionRecord() }),
+    expect: policeRecord(['field_officer']),
+  },
+  {
+    method: 'POST',
+    url: '/api/detentions/:id/handover',
+    recordScoped: true,
+    record: 'detention',
+    body: ({ prosecutorAgency }) => ({
+      at: new Date().toISOString(),
+      prosecutorAgencyId: prosecutorAgency,
+      receiverName: 'Lic. De Prueba',
+    }),
+    expect: policeRecord(['field_officer']),
+  },
+  { method: 'GET', url: '/api/evidence', expect: roleIn(...RECORDS_READ) },
+  {
+    method: 'POST',
+    url: '/api/evidence',
+    body: ({ which, otherIph }) => evidenceItem(which === 'other' ? { iphId: otherIph } : {}),
+    expect: policeRecord(['field_officer', 'prosecutor_liaison']),
+  },
+  { method: 'GET', url: '/api/evidence/:id', recordScoped: true, record: 'evidence', expect: policeRecord(RECORDS_READ) },
+  {
+    method: 'POST',
+    url: '/api/evidence/:id/transfers',
+    recordScoped: true,
+    record: 'evidence',
+    // To the own agency's storage, so that the own agency keeps custody (the first role moves the head; later ones answer 409).
+    body: ({ evidenceHead, ownAgency }) => ({
+      previousHash: evidenceHead,
+      at: new Date().toISOString(),
+      to: { name: 'Resguardo de prueba', agencyId: ownAgency },
+      place: 'Base de prueba',
+      purpose: 'storage',
+      condition: 'Íntegro',
+    }),
+    expect: policeRecord(['field_officer', 'prosecutor_liaison']),
+  },
+  {
+    method: 'POST',
+    url: '/api/evidence/:id/photos',
+    recordScoped: true,
+    record: 'evidence',
+    headers: { 'content-type': 'image/png' },
+    body: () => PNG,
+    expect: policeRecord(['field_officer', 'prosecutor_liaison']),
+  },
+  {
+    method: 'GET',
+    url: '/api/evidence/:id/photos/:photoId',
+    recordScoped: true,
+    record: 'evidence',
+    expect: policeRecord(RECORDS_READ),
+  },
+  {
+    method: 'GET',
+    url: '/api/evidence/:id/verify',
+    recordScoped: true,
+    record: 'evidence',
+    expect: policeRecord([...RECORDS_READ, 'auditor']),
+  },
   { method: 'GET', url: '/api/audit', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/export.csv', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/verify', expect: roleIn('system_admin', 'auditor') },
@@ -306,7 +475,10 @@ for (const dialect of dialects()) {
     let ownAgency = '';
     let otherAgency = '';
     let targets: Record<'own' | 'other', string>;
-    const records = {} as Record<'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer' | 'agency', Record<'own' | 'other', string>>;
+    const records = {} as Record<RecordKind, Record<'own' | 'other', string>>;
+    const photos = { own: '', other: '' };
+    let prosecutorAgency = '';
+    let evidenceHead = '';
     let cameraId = '';
     let assignUnitId = '';
     let eido: unknown = {};
@@ -366,6 +538,35 @@ for (const dialect of dialects()) {
         own: (await as(p, taker)('POST', '/api/dispatch/eido', eido)).json().id,
         other: (await as(p, jal)('POST', '/api/dispatch/eido', jalEido)).json().id,
       };
+      // IPH, detention and evidence records of the own agency (by its field officer) and of a Jalisco municipal police.
+      prosecutorAgency = agencies.find((a) => a.code === 'FGJ-CDMX')!.id;
+      await create('matriz.jal.policia', agencies.find((a) => a.code === 'PM-GDL')!.id, ['field_officer']);
+      const jalOfficer = await enrol(p, 'matriz.jal.policia', PASSWORD);
+      const officer = sessions.get('field_officer')!;
+      const made201 = async (s: Session, url: string, body: unknown, headers: Record<string, string> = {}) => {
+        const r = await as(p, s)('POST', url, body, headers);
+        expect(r.statusCode, r.body).toBe(201);
+        return r.json();
+      };
+      records.iph = { own: (await made201(officer, '/api/iph', {})).id, other: (await made201(jalOfficer, '/api/iph', {})).id };
+      const completed = await as(p, officer)('PATCH', `/api/iph/${records.iph.own}`, {
+        crimeCode: '1.2.1',
+        sections: {
+          knowledge: { how: 'flagrancy', knownAt: new Date().toISOString() },
+          place: { stateCode: '09', municipalityCode: '09015' },
+          narrative: { text: 'Narrativa de prueba.' },
+        },
+      });
+      expect(completed.statusCode, completed.body).toBe(200);
+      records.detention = {
+        own: (await made201(officer, '/api/detentions', { record: detentionRecord() })).id,
+        other: (await made201(jalOfficer, '/api/detentions', { record: detentionRecord() })).id,
+      };
+      const ownItem = await made201(officer, '/api/evidence', evidenceItem());
+      records.evidence = { own: ownItem.id, other: (await made201(jalOfficer, '/api/evidence', evidenceItem())).id };
+      evidenceHead = ownItem.registrationHash;
+      photos.own = (await made201(officer, `/api/evidence/${records.evidence.own}/photos`, PNG, { 'content-type': 'image/png' })).id;
+      photos.other = (await made201(jalOfficer, `/api/evidence/${records.evidence.other}/photos`, PNG, { 'content-type': 'image/png' })).id;
     }, 300_000);
     afterAll(async () => p?.close());
 
@@ -381,9 +582,21 @@ for (const dialect of dialects()) {
       for (const c of CASES) {
         const r = await p.app.inject({
           method: c.method,
-          url: c.url.replace(':id', targets.own).replace(':cameraId', targets.own),
-          payload: c.body?.({ ownAgency, otherAgency, which: 'own', n: 0, unitId: targets.own, incidentId: targets.own, eido: {} }) as
-            object | undefined,
+          url: c.url.replace(':id', targets.own).replace(':cameraId', targets.own).replace(':photoId', targets.own),
+          headers: c.headers,
+          payload: c.body?.({
+            ownAgency,
+            otherAgency,
+            which: 'own',
+            n: 0,
+            unitId: targets.own,
+            incidentId: targets.own,
+            eido: {},
+            otherIncident: targets.own,
+            otherIph: targets.own,
+            prosecutorAgency: targets.own,
+            evidenceHead: '0'.repeat(64),
+          }) as object | undefined,
         });
         expect(r.statusCode, `${c.method} ${c.url}`).toBe(401);
       }
@@ -401,11 +614,27 @@ for (const dialect of dialects()) {
             if (c.stream && expected === 'allow') continue;
             // Logging out ends the session: use a fresh one so later cases still have it.
             const s = c.url === '/api/auth/logout' ? await loginFresh(role) : sessions.get(role)!;
-            const url = c.url.replace(':id', records[c.record ?? 'user'][which]).replace(':cameraId', cameraId);
+            const url = c.url
+              .replace(':id', records[c.record ?? 'user'][which])
+              .replace(':cameraId', cameraId)
+              .replace(':photoId', photos[which]);
             const r = await as(p, s)(
               c.method,
               url,
-              c.body?.({ ownAgency, otherAgency, which, n: n++, unitId: assignUnitId, incidentId: records.incident.own, eido }),
+              c.body?.({
+                ownAgency,
+                otherAgency,
+                which,
+                n: n++,
+                unitId: assignUnitId,
+                incidentId: records.incident.own,
+                eido,
+                otherIncident: records.incident.other,
+                otherIph: records.iph.other,
+                prosecutorAgency,
+                evidenceHead,
+              }),
+              c.headers,
             );
             const got: Expect | string =
               r.statusCode === 403

@@ -11,7 +11,7 @@ for (const dialect of dialects()) {
       const config = testConfig();
       const first = await createPlatform(config, { logger: false, handle, webRoot: '/nonexistent' });
       expect(first.catalogueLoaded).toBe(true);
-      expect(first.demoAccounts.length).toBe(13);
+      expect(first.demoAccounts.length).toBe(14);
       const count = async () =>
         Number(
           (

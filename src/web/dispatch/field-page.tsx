@@ -21,6 +21,7 @@ import { ConnectionBadge } from './connection-badge.js';
 import { formatElapsed, formatTime, useNow } from './format.js';
 import { useEventStream, type LiveEvent } from './live.js';
 import { usePlace, useTypeName } from './lookups.js';
+import { IphLink } from '../records/iph-link.js';
 import './dispatch.css';
 
 // The map (MapLibre) is only downloaded when the phone gives no position.
@@ -64,6 +65,7 @@ function Notes({ detail }: { detail: IncidentDetail }) {
 
 function Assignment({ detail, unit }: { detail: IncidentDetail; unit: Unit }) {
   const { t, i18n } = useTranslation();
+  const roles = useSession().user.roles;
   const place = usePlace(detail.location.lat, detail.location.lon);
   const typeName = useTypeName(detail.typeCode, detail.typeName, i18n.language === 'en');
   const others = detail.units.filter((u) => u.id !== unit.id);
@@ -102,6 +104,7 @@ function Assignment({ detail, unit }: { detail: IncidentDetail; unit: Unit }) {
       <a className="fv-maplink" href={`geo:${detail.location.lat},${detail.location.lon}`} data-testid="field-navigate">
         {t('field.navigate')} · {detail.location.lat.toFixed(5)}, {detail.location.lon.toFixed(5)}
       </a>
+      <IphLink incidentId={detail.id} roles={roles} className="fbtn" />
     </section>
   );
 }

@@ -24,6 +24,8 @@ import { FormDialog } from './form-dialog.js';
 import { formatDateTime, formatElapsed, formatTime, useNow } from './format.js';
 import { usePlace, useTypeName } from './lookups.js';
 import { RecommendedUnits } from './recommendations.js';
+import { useSession } from '../app-context.js';
+import { IphLink } from '../records/iph-link.js';
 
 /** The closed list of closure codes and their labels: the server's own module, so both always agree. */
 const closureName = (code: unknown) =>
@@ -119,6 +121,7 @@ function TimelineText({ e }: { e: TimelineEntry }) {
 
 /** The side panel of one incident: data, units, recommended units, timeline, calls, cameras and the actions. */
 export function IncidentDetailPanel({ id, live, units, agencies, perms, onClose, onChanged, onFocus }: Props) {
+  const roles = useSession().user.roles;
   const { t, i18n } = useTranslation();
   const loc = locale(currentLanguage());
   const now = useNow();
@@ -358,6 +361,7 @@ export function IncidentDetailPanel({ id, live, units, agencies, perms, onClose,
               {t('dispatch.detail.reopen')}
             </button>
           ) : null}
+          <IphLink incidentId={inc.id} roles={roles} />
           {perms.camera ? (
             <button
               type="button"

@@ -8,6 +8,7 @@ const PATHS: Record<AreaId, string> = {
   metrics: 'M4 20V4 M4 20h16 M8 16v-5 M12 16V8 M16 16v-3 M20 16V6',
   command: 'M4 20V10l8-6 8 6v10M9 20v-6h6v6M12 4v3',
   field: 'M12 3l7 3v5c0 5-3 8-7 10-4-2-7-5-7-10V6z M9 12l2 2 4-4',
+  records: 'M7 3h8l4 4v14H7z M15 3v4h4 M10 11h6 M10 15h6 M4 7v14h11',
   video: 'M3 7h12v10H3z M15 10l6-3v10l-6-3',
   crimeMap: 'M9 4 3 6v14l6-2 6 2 6-2V4l-6 2-6-2z M9 4v14 M15 6v14',
   fusion:

@@ -1,7 +1,18 @@
 import type { Role } from '../api.js';
 
 export type AreaId =
-  'dispatch' | 'dispatchSettings' | 'metrics' | 'command' | 'field' | 'video' | 'crimeMap' | 'fusion' | 'training' | 'admin' | 'audit';
+  | 'dispatch'
+  | 'dispatchSettings'
+  | 'metrics'
+  | 'command'
+  | 'field'
+  | 'records'
+  | 'video'
+  | 'crimeMap'
+  | 'fusion'
+  | 'training'
+  | 'admin'
+  | 'audit';
 
 /** A work area of the platform; `path` is set once the area is live. */
 export type Area = { id: AreaId; roles: readonly Role[]; path?: string };
@@ -12,6 +23,7 @@ export const AREAS: readonly Area[] = [
   { id: 'metrics', roles: ['supervisor', 'commander', 'analyst', 'auditor'], path: '/metricas' },
   { id: 'command', roles: ['commander'] },
   { id: 'field', roles: ['field_officer'], path: '/campo' },
+  { id: 'records', roles: ['field_officer', 'commander', 'prosecutor_liaison'], path: '/iph' },
   { id: 'video', roles: ['camera_operator'] },
   { id: 'crimeMap', roles: ['analyst', 'commander'] },
   { id: 'fusion', roles: ['fusion_analyst'] },
@@ -31,6 +43,8 @@ export const AUDIT_ROLES: readonly Role[] = ['auditor', 'system_admin'];
 export const CONSOLE_ROLES: readonly Role[] = ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'commander'];
 /** The field view (/campo): the officers, and dispatchers on a phone. */
 export const FIELD_ROLES: readonly Role[] = ['field_officer', 'dispatcher', 'supervisor'];
+/** IPH, detentions and evidence (/iph): officers, their commanders, prosecutor liaisons. */
+export const RECORDS_ROLES: readonly Role[] = ['field_officer', 'commander', 'prosecutor_liaison'];
 /** 911 metrics (/metricas): supervisors, commanders, analysts and auditors. */
 export const METRICS_ROLES: readonly Role[] = ['supervisor', 'commander', 'analyst', 'auditor'];
 /** Per-agency dispatch settings (/despacho/ajustes): who the server lets change them (action dispatch.settings). */

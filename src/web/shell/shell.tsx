@@ -14,6 +14,7 @@ const ConsolePage = lazy(() => import('../dispatch/console-page.js'));
 const FieldPage = lazy(() => import('../dispatch/field-page.js'));
 const MetricsPage = lazy(() => import('../metrics/metrics-page.js'));
 const DispatchSettingsPage = lazy(() => import('../dispatch/settings-page.js'));
+const RecordsRoutes = lazy(() => import('../records/iph-routes.js'));
 
 function Message({ text, testId }: { text: string; testId: string }) {
   const { t } = useTranslation();
@@ -48,6 +49,8 @@ function Routes() {
   if (path === '/metricas') {
     return hasAnyRole(roles, METRICS_ROLES) ? <MetricsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
+  // IPH, detentions, evidence: the module checks the roles itself (src/web/records/iph-routes.tsx).
+  if (/^\/(iph|detenciones|indicios)(\/|$)/.test(path)) return <RecordsRoutes />;
   if (path === '/campo') {
     return hasAnyRole(roles, FIELD_ROLES) ? <FieldPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
