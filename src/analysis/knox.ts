@@ -1,0 +1,273 @@
+/**
+ * The Knox test for near-repeat victimisation (Knox 1964; Johnson et al. 2007, "Space–time
+ * patterns of risk: a cross national assessment of residential burglary victimization", J. Quant.
+ * Criminol. 23; Ratcliffe's Near Repeat Calculator, 2009): how many pairs of events are close in
+ * both space and time, against what chance would give.
+ *
+ * Every unordered pair of events is counted once, in one cell of a table of space bands × time
+ * bands:
+ * - space bands: `same` (d = 0), then (0, s], (s, 2s], …, ((K − 1)s, Ks], and (Ks, ∞);
+ * - time bands: [0, t], (t, 2t], …, ((M − 1)t, Mt], and (Mt, ∞). With whole days, (t, 2t] is days
+ *   t + 1 … 2t, as in the Near Repeat Calculator.
+ * Distances are Euclidean (or Manhattan) in projected units; time differences |t_i − t_j|.
+ *
+ * Columns of each cell: `observed`; `expectedAnalytic` = row total × column total / pairs, the
+ * contingency expectation (= the Poisson λ of R surveillance's `knox`); and from a Monte Carlo of
+ * `permutations` shuffles of the times among the fixed locations: `expectedMc` (mean simulated
+ * count), `knoxRatio` = observed / expectedMc, and `p` = (1 + #{simulated ≥ observed}) /
+ * (permutations + 1). The shuffles come from a seeded generator (random.ts): the same seed gives
+ * the same table on every machine.
+ *
+ * Cost: the pairs farther apart than K·s are never enumerated. Their time-band totals do not
+ * change under a permutation of the times (they are fixed by the multiset of times), so the
+ * last space row is the column totals (from the sorted times, O(n log n)) minus the near rows.
+ * Each permutation costs O(near pairs); near pairs are found with a bucket grid.
+ */
+import { analysisError, finiteArray, integerInRange, oneOf, positiveBandwidth, sameLength, type NumericArray } from './errors.js';
+import { seededRandom, shuffleInPlace } from './random.js';
+
+/** Options of {@link knoxTest}. */
+export interface KnoxOptions {
+  /** Width s of a space band, metres. */
+  readonly spaceBandwidth: number;
+  /** Number K of finite space bands after `same`; a last band (K·s, ∞) follows. */
+  readonly spaceBands: number;
+  /** Width t of a time band, in the unit of the times (days). */
+  readonly timeBandwidth: number;
+  /** Number M of finite time bands; a last band (M·t, ∞) follows. */
+  readonly timeBands: number;
+  /** Monte Carlo permutations, default 999; 0 skips the simulation (MC columns NaN). */
+  readonly permutations?: number;
+  /** Seed of the permutations, default 1. */
+  readonly seed?: number;
+  /** `euclidean` (default) or `manhattan` distance. */
+  readonly metric?: 'euclidean' | 'manhattan';
+}
+
+/** One cell of the Knox table. Band limits are (from, to], except `same` [0, 0] and the first time band [0, t]. */
+export interface KnoxCell {
+  /** 0 = same location, 1 … K the finite bands, K + 1 beyond. */
+  readonly spaceBand: number;
+  /** 0 … M − 1 the finite bands, M beyond. */
+  readonly timeBand: number;
+  readonly spaceFrom: number;
+  readonly spaceTo: number;
+  readonly timeFrom: number;
+  readonly timeTo: number;
+  readonly observed: number;
+  readonly expectedAnalytic: number;
+  readonly expectedMc: number;
+  /** observed / expectedMc; NaN when expectedMc is 0. */
+  readonly knoxRatio: number;
+  /** Monte Carlo p-value (one-sided, "more pairs than chance"). */
+  readonly p: number;
+}
+
+/** Result of {@link knoxTest}. */
+export interface KnoxResult {
+  /** Cells, space band major: `cells[spaceBand · (M + 1) + timeBand]`. */
+  readonly cells: KnoxCell[];
+  readonly pairs: number;
+  readonly permutations: number;
+  readonly seed: number;
+}
+
+/** The Knox near-repeat table with Monte Carlo significance; see the module comment. */
+export function knoxTest(x: NumericArray, y: NumericArray, t: NumericArray, options: KnoxOptions): KnoxResult {
+  const px = finiteArray(x, 'x', 2);
+  const py = finiteArray(y, 'y', 2);
+  const pt = finiteArray(t, 't', 2);
+  sameLength(py.length, px.length, 'y', 'x');
+  sameLength(pt.length, px.length, 't', 'x');
+  if (!options || typeof options !== 'object') throw analysisError('analysis_bad_parameter', 'options', 'the band options are required');
+  const s = positiveBandwidth(options.spaceBandwidth, 'spaceBandwidth');
+  const K = integerInRange(options.spaceBands, 'spaceBands', 1, 250);
+  const tb = positiveBandwidth(options.timeBandwidth, 'timeBandwidth');
+  const M = integerInRange(options.timeBands, 'timeBands', 1, 250);
+  const permutations = options.permutations === undefined ? 999 : integerInRange(options.permutations, 'permutations', 0, 1_000_000);
+  const seed = options.seed === undefined ? 1 : integerInRange(options.seed, 'seed', -(2 ** 31), 2 ** 32 - 1);
+  const manhattan = oneOf(options.metric, 'metric', ['euclidean', 'manhattan'], 'euclidean') === 'manhattan';
+  const n = px.length;
+  const pairs = (n * (n - 1)) / 2;
+  const S = K + 2; // space rows: same, K finite, beyond
+  const TB = M + 1; // time columns
+
+  // Band edges as the products k·s and k·t, the definition every comparison below uses.
+  const sEdge = new Float64Array(K + 1);
+  for (let k = 0; k <= K; k++) sEdge[k] = k * s;
+  const tEdge = new Float64Array(M + 1);
+  for (let k = 0; k <= M; k++) tEdge[k] = k * tb;
+
+  const near = nearPairs(px, py, sEdge, manhattan);
+  const timeBand = timeBander(pt, tEdge, tb);
+
+  // Column totals over all pairs, from the sorted times.
+  const sorted = Float64Array.from(pt).sort();
+  const within = new Float64Array(M + 1); // within[k] = pairs with dt ≤ k·t
+  for (let k = 1; k <= M; k++) {
+    let count = 0;
+    let j = 0;
+    for (let i = 0; i < n; i++) {
+      if (j < i + 1) j = i + 1;
+      while (j < n && sorted[j] - sorted[i] <= tEdge[k]) j++;
+      count += j - i - 1;
+    }
+    within[k] = count;
+  }
+  const colTotal = new Float64Array(TB);
+  colTotal[0] = within[1];
+  for (let k = 1; k < M; k++) colTotal[k] = within[k + 1] - within[k];
+  colTotal[M] = pairs - within[M];
+
+  const count = (times: Float64Array, out: Float64Array): void => {
+    out.fill(0);
+    for (let q = 0; q < near.length; q++) out[near.band[q] * TB + timeBand(Math.abs(times[near.i[q]] - times[near.j[q]]))]++;
+    for (let c = 0; c < TB; c++) {
+      let nearSum = 0;
+      for (let r = 0; r < S - 1; r++) nearSum += out[r * TB + c];
+      out[(S - 1) * TB + c] = colTotal[c] - nearSum;
+    }
+  };
+  const observed = new Float64Array(S * TB);
+  count(pt, observed);
+
+  const simSum = new Float64Array(S * TB);
+  const atLeast = new Float64Array(S * TB);
+  const sim = new Float64Array(S * TB);
+  const shuffled = Float64Array.from(pt);
+  const random = seededRandom(seed);
+  for (let k = 0; k < permutations; k++) {
+    shuffleInPlace(shuffled, random);
+    count(shuffled, sim);
+    for (let c = 0; c < sim.length; c++) {
+      simSum[c] += sim[c];
+      if (sim[c] >= observed[c]) atLeast[c]++;
+    }
+  }
+
+  const cells: KnoxCell[] = [];
+  for (let r = 0; r < S; r++) {
+    let rowTotal = 0;
+    for (let c = 0; c < TB; c++) rowTotal += observed[r * TB + c];
+    for (let c = 0; c < TB; c++) {
+      const at = r * TB + c;
+      const expectedMc = permutations > 0 ? simSum[at] / permutations : NaN;
+      cells.push({
+        spaceBand: r,
+        timeBand: c,
+        spaceFrom: r === 0 ? 0 : sEdge[r - 1],
+        spaceTo: r === 0 ? 0 : r <= K ? sEdge[r] : Infinity,
+        timeFrom: tEdge[c],
+        timeTo: c < M ? tEdge[c + 1] : Infinity,
+        observed: observed[at],
+        expectedAnalytic: pairs > 0 ? (rowTotal * colTotal[c]) / pairs : NaN,
+        expectedMc,
+        knoxRatio: expectedMc > 0 ? observed[at] / expectedMc : NaN,
+        p: permutations > 0 ? (1 + atLeast[at]) / (permutations + 1) : NaN,
+      });
+    }
+  }
+  return { cells, pairs, permutations, seed };
+}
+
+/** Pairs i < j within K·s of each other, with their space band (0 same, 1 … K). */
+function nearPairs(x: Float64Array, y: Float64Array, sEdge: Float64Array, manhattan: boolean) {
+  const n = x.length;
+  const K = sEdge.length - 1;
+  const reach = sEdge[K];
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < n; i++) {
+    minX = Math.min(minX, x[i]);
+    maxX = Math.max(maxX, x[i]);
+    minY = Math.min(minY, y[i]);
+    maxY = Math.max(maxY, y[i]);
+  }
+  // Buckets at least `reach` wide (so near pairs are in adjacent buckets), at most ~2n + 1024 of them.
+  let cell = reach;
+  while ((Math.floor((maxX - minX) / cell) + 1) * (Math.floor((maxY - minY) / cell) + 1) > 2 * n + 1024) cell *= 1.5;
+  const nx = Math.floor((maxX - minX) / cell) + 1;
+  const ny = Math.floor((maxY - minY) / cell) + 1;
+  const bucketOf = new Int32Array(n);
+  const start = new Int32Array(nx * ny + 1);
+  for (let i = 0; i < n; i++) {
+    const b = Math.min(ny - 1, Math.floor((y[i] - minY) / cell)) * nx + Math.min(nx - 1, Math.floor((x[i] - minX) / cell));
+    bucketOf[i] = b;
+    start[b + 1]++;
+  }
+  for (let b = 0; b < nx * ny; b++) start[b + 1] += start[b];
+  const fill = start.slice(0, nx * ny);
+  const items = new Int32Array(n);
+  for (let i = 0; i < n; i++) items[fill[bucketOf[i]]++] = i;
+
+  let pi = new Int32Array(1024);
+  let pj = new Int32Array(1024);
+  let band = new Uint8Array(1024);
+  let length = 0;
+  for (let i = 0; i < n; i++) {
+    const bx = bucketOf[i] % nx;
+    const by = (bucketOf[i] - bx) / nx;
+    for (let gy = Math.max(0, by - 1); gy <= Math.min(ny - 1, by + 1); gy++) {
+      for (let gx = Math.max(0, bx - 1); gx <= Math.min(nx - 1, bx + 1); gx++) {
+        const b = gy * nx + gx;
+        for (let q = start[b]; q < start[b + 1]; q++) {
+          const j = items[q];
+          if (j <= i) continue;
+          const dx = Math.abs(x[j] - x[i]);
+          const dy = Math.abs(y[j] - y[i]);
+          const d = manhattan ? dx + dy : Math.sqrt(dx * dx + dy * dy);
+          if (d > reach) continue;
+          let k = 0; // same location
+          if (d > 0) {
+            k = Math.max(1, Math.min(K, Math.ceil(d / sEdge[1])));
+            while (k > 1 && d <= sEdge[k - 1]) k--;
+            while (k < K && d > sEdge[k]) k++;
+          }
+          if (length === pi.length) {
+            const grow = <A extends Int32Array | Uint8Array>(a: A, make: (size: number) => A): A => {
+              const next = make(a.length * 2);
+              next.set(a);
+              return next;
+            };
+            pi = grow(pi, (size) => new Int32Array(size));
+            pj = grow(pj, (size) => new Int32Array(size));
+            band = grow(band, (size) => new Uint8Array(size));
+          }
+          pi[length] = i;
+          pj[length] = j;
+          band[length] = k;
+          length++;
+        }
+      }
+    }
+  }
+  return { i: pi, j: pj, band, length };
+}
+
+/**
+ * dt ↦ time band: the number of edges k·t (k = 1 … M) strictly below dt. With integer times over
+ * a modest range (days) a lookup table replaces the arithmetic in the permutation loop.
+ */
+function timeBander(t: Float64Array, tEdge: Float64Array, tb: number): (dt: number) => number {
+  const M = tEdge.length - 1;
+  const direct = (dt: number): number => {
+    let k = Math.max(0, Math.min(M, Math.ceil(dt / tb) - 1));
+    while (k > 0 && dt <= tEdge[k]) k--;
+    while (k < M && dt > tEdge[k + 1]) k++;
+    return k;
+  };
+  let min = Infinity;
+  let max = -Infinity;
+  let integers = true;
+  for (let i = 0; i < t.length; i++) {
+    min = Math.min(min, t[i]);
+    max = Math.max(max, t[i]);
+    if (!Number.isInteger(t[i])) integers = false;
+  }
+  if (!integers || max - min > 1 << 22) return direct;
+  const table = new Uint8Array(max - min + 1);
+  for (let dt = 0; dt < table.length; dt++) table[dt] = direct(dt);
+  return (dt: number): number => table[dt];
+}
