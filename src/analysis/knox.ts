@@ -21,9 +21,10 @@
  * Cost: the pairs farther apart than K·s are never enumerated. Their time-band totals do not
  * change under a permutation of the times (they are fixed by the multiset of times), so the
  * last space row is the column totals (from the sorted times, O(n log n)) minus the near rows.
- * Each permutation costs O(near pairs); near pairs are found with a bucket grid.
+ * Each permutation costs O(near pairs); near pairs are found with a k-d tree (kdtree.ts).
  */
 import { analysisError, finiteArray, integerInRange, oneOf, positiveBandwidth, sameLength, type NumericArray } from './errors.js';
+import { buildKdTree, rangeSearch } from './kdtree.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 
 /** Options of {@link knoxTest}. */
@@ -186,80 +187,46 @@ export function knoxTest(x: NumericArray, y: NumericArray, t: NumericArray, opti
   return { cells, pairs, permutations, seed };
 }
 
-/** Pairs i < j within K·s of each other, with their space band (0 same, 1 … K). */
+/** Pairs i < j within K·s of each other, with their space band (0 same, 1 … K), from a k-d tree. */
 function nearPairs(x: Float64Array, y: Float64Array, sEdge: Float64Array, manhattan: boolean) {
   const n = x.length;
   const K = sEdge.length - 1;
   const reach = sEdge[K];
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    minX = Math.min(minX, x[i]);
-    maxX = Math.max(maxX, x[i]);
-    minY = Math.min(minY, y[i]);
-    maxY = Math.max(maxY, y[i]);
-  }
-  // Buckets at least `reach` wide (so near pairs are in adjacent buckets), at most ~2n + 1024 of them.
-  let cell = reach;
-  while ((Math.floor((maxX - minX) / cell) + 1) * (Math.floor((maxY - minY) / cell) + 1) > 2 * n + 1024) cell *= 1.5;
-  const nx = Math.floor((maxX - minX) / cell) + 1;
-  const ny = Math.floor((maxY - minY) / cell) + 1;
-  const bucketOf = new Int32Array(n);
-  const start = new Int32Array(nx * ny + 1);
-  for (let i = 0; i < n; i++) {
-    const b = Math.min(ny - 1, Math.floor((y[i] - minY) / cell)) * nx + Math.min(nx - 1, Math.floor((x[i] - minX) / cell));
-    bucketOf[i] = b;
-    start[b + 1]++;
-  }
-  for (let b = 0; b < nx * ny; b++) start[b + 1] += start[b];
-  const fill = start.slice(0, nx * ny);
-  const items = new Int32Array(n);
-  for (let i = 0; i < n; i++) items[fill[bucketOf[i]]++] = i;
-
+  // A Manhattan distance ≤ reach implies a Euclidean one ≤ reach: the same search finds the candidates.
+  const within = rangeSearch(buildKdTree(x, y));
   let pi = new Int32Array(1024);
   let pj = new Int32Array(1024);
   let band = new Uint8Array(1024);
   let length = 0;
-  for (let i = 0; i < n; i++) {
-    const bx = bucketOf[i] % nx;
-    const by = (bucketOf[i] - bx) / nx;
-    for (let gy = Math.max(0, by - 1); gy <= Math.min(ny - 1, by + 1); gy++) {
-      for (let gx = Math.max(0, bx - 1); gx <= Math.min(nx - 1, bx + 1); gx++) {
-        const b = gy * nx + gx;
-        for (let q = start[b]; q < start[b + 1]; q++) {
-          const j = items[q];
-          if (j <= i) continue;
-          const dx = Math.abs(x[j] - x[i]);
-          const dy = Math.abs(y[j] - y[i]);
-          const d = manhattan ? dx + dy : Math.sqrt(dx * dx + dy * dy);
-          if (d > reach) continue;
-          let k = 0; // same location
-          if (d > 0) {
-            k = Math.max(1, Math.min(K, Math.ceil(d / sEdge[1])));
-            while (k > 1 && d <= sEdge[k - 1]) k--;
-            while (k < K && d > sEdge[k]) k++;
-          }
-          if (length === pi.length) {
-            const grow = <A extends Int32Array | Uint8Array>(a: A, make: (size: number) => A): A => {
-              const next = make(a.length * 2);
-              next.set(a);
-              return next;
-            };
-            pi = grow(pi, (size) => new Int32Array(size));
-            pj = grow(pj, (size) => new Int32Array(size));
-            band = grow(band, (size) => new Uint8Array(size));
-          }
-          pi[length] = i;
-          pj[length] = j;
-          band[length] = k;
-          length++;
-        }
-      }
+  let i = 0;
+  const collect = (j: number, d2: number): void => {
+    if (j <= i) return;
+    const d = manhattan ? Math.abs(x[j] - x[i]) + Math.abs(y[j] - y[i]) : Math.sqrt(d2);
+    if (d > reach) return;
+    let k = 0; // same location
+    if (d > 0) {
+      k = Math.max(1, Math.min(K, Math.ceil(d / sEdge[1])));
+      while (k > 1 && d <= sEdge[k - 1]) k--;
+      while (k < K && d > sEdge[k]) k++;
     }
-  }
+    if (length === pi.length) {
+      pi = grow(pi, new Int32Array(pi.length * 2));
+      pj = grow(pj, new Int32Array(pj.length * 2));
+      band = grow(band, new Uint8Array(band.length * 2));
+    }
+    pi[length] = i;
+    pj[length] = j;
+    band[length] = k;
+    length++;
+  };
+  // A hair wider than reach²: the exact test is d ≤ reach below, on the square root as the bands use it.
+  for (i = 0; i < n; i++) within(x[i], y[i], reach * reach * (1 + 1e-12), collect);
   return { i: pi, j: pj, band, length };
+}
+
+function grow<A extends Int32Array | Uint8Array>(from: A, to: A): A {
+  to.set(from);
+  return to;
 }
 
 /**

@@ -132,6 +132,22 @@ describe('distance band and k nearest neighbours (bucket grid) equal brute force
     ]);
   });
 
+  it('a dense centre, sparse outskirts and far outliers (where a uniform grid fails): same as brute force', () => {
+    const random = seededRandom(13);
+    const n = 1500;
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const kind = random.next();
+      const spread = kind < 0.8 ? 20 : kind < 0.99 ? 5000 : 1e6;
+      x[i] = (random.next() - 0.5) * spread;
+      y[i] = (random.next() - 0.5) * spread * (kind < 0.8 ? 0.1 : 1); // an elongated centre
+    }
+    for (const k of [1, 6]) expect(rowsOf(knnWeights(x, y, k))).toEqual(bruteKnn(x, y, k));
+    expect(rowsOf(distanceBandWeights(x, y, 3))).toEqual(bruteBand(x, y, 3));
+    expect(rowsOf(distanceBandWeights(x, y, 400))).toEqual(bruteBand(x, y, 400));
+  });
+
   it('minimumConnectingDistance is the largest nearest-neighbour distance', () => {
     const { x, y } = randomPoints(200, 5, false);
     const d = minimumConnectingDistance(x, y);

@@ -19,10 +19,11 @@
  *   distance go to the lowest index (as spdep's `knearneigh` and the oracles), so the result is
  *   deterministic. On a regular grid ties are the rule, not the exception: prefer contiguity there.
  *
- * Distance band and kNN use a uniform bucket grid over the points, so they cost about
- * O(n · neighbours) instead of O(n²).
+ * Distance band and kNN search a k-d tree (kdtree.ts): O(n log n + neighbours) instead of O(n²),
+ * also on data mixing dense centres and sparse outskirts.
  */
 import { analysisError, finiteArray, integerInRange, positiveBandwidth, sameLength, type NumericArray } from './errors.js';
+import { buildKdTree, nearestSearch, rangeSearch } from './kdtree.js';
 
 /** Sparse spatial weights in CSR form; see the module comment. */
 export interface SpatialWeights {
@@ -210,52 +211,6 @@ export function adjacencyWeights(adjacency: readonly (readonly number[] | Int32A
   return binary(n, offsets, all.slice(0, at));
 }
 
-/** Points bucketed on a uniform grid: bucket b holds `items[start[b] … start[b + 1] − 1]`, in increasing index order. */
-interface Buckets {
-  readonly ox: number;
-  readonly oy: number;
-  readonly cell: number;
-  readonly nx: number;
-  readonly ny: number;
-  readonly start: Int32Array;
-  readonly items: Int32Array;
-  readonly bx: Int32Array;
-  readonly by: Int32Array;
-}
-
-/** Buckets of side ≥ `cell`, enlarged if needed so that there are at most ~2n + 1024 of them. */
-function bucketPoints(x: Float64Array, y: Float64Array, cell: number): Buckets {
-  const n = x.length;
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (x[i] < minX) minX = x[i];
-    if (x[i] > maxX) maxX = x[i];
-    if (y[i] < minY) minY = y[i];
-    if (y[i] > maxY) maxY = y[i];
-  }
-  const maxBuckets = 2 * n + 1024;
-  let size = cell;
-  while ((Math.floor((maxX - minX) / size) + 1) * (Math.floor((maxY - minY) / size) + 1) > maxBuckets) size *= 1.5;
-  const nx = Math.floor((maxX - minX) / size) + 1;
-  const ny = Math.floor((maxY - minY) / size) + 1;
-  const bx = new Int32Array(n);
-  const by = new Int32Array(n);
-  const start = new Int32Array(nx * ny + 1);
-  for (let i = 0; i < n; i++) {
-    bx[i] = Math.min(nx - 1, Math.floor((x[i] - minX) / size));
-    by[i] = Math.min(ny - 1, Math.floor((y[i] - minY) / size));
-    start[by[i] * nx + bx[i] + 1]++;
-  }
-  for (let b = 0; b < nx * ny; b++) start[b + 1] += start[b];
-  const fill = start.slice(0, nx * ny);
-  const items = new Int32Array(n);
-  for (let i = 0; i < n; i++) items[fill[by[i] * nx + bx[i]]++] = i; // i ascending: buckets stay sorted
-  return { ox: minX, oy: minY, cell: size, nx, ny, start, items, bx, by };
-}
-
 function points(x: NumericArray, y: NumericArray, minLength = 1): { x: Float64Array; y: Float64Array } {
   const px = finiteArray(x, 'x', minLength);
   const py = finiteArray(y, 'y', minLength);
@@ -273,26 +228,18 @@ export function distanceBandWeights(x: NumericArray, y: NumericArray, threshold:
   positiveBandwidth(threshold, 'threshold');
   const n = p.x.length;
   const t2 = threshold * threshold;
-  const b = bucketPoints(p.x, p.y, threshold);
-  // Buckets are at least `threshold` wide, so every neighbour lies in the 3 × 3 block around i's bucket.
+  const within = rangeSearch(buildKdTree(p.x, p.y));
   const offsets = new Int32Array(n + 1);
   const out = intBuffer(n * 8);
+  let self = 0;
+  const collect = (j: number): void => {
+    if (j !== self) push(out, j);
+  };
   for (let i = 0; i < n; i++) {
     offsets[i] = out.length;
-    const xi = p.x[i];
-    const yi = p.y[i];
-    for (let gy = Math.max(0, b.by[i] - 1); gy <= Math.min(b.ny - 1, b.by[i] + 1); gy++) {
-      for (let gx = Math.max(0, b.bx[i] - 1); gx <= Math.min(b.nx - 1, b.bx[i] + 1); gx++) {
-        const bucket = gy * b.nx + gx;
-        for (let q = b.start[bucket]; q < b.start[bucket + 1]; q++) {
-          const j = b.items[q];
-          const dx = p.x[j] - xi;
-          const dy = p.y[j] - yi;
-          if (j !== i && dx * dx + dy * dy <= t2) push(out, j);
-        }
-      }
-    }
-    out.data.subarray(offsets[i], out.length).sort(); // the 3 × 3 buckets interleave indices
+    self = i;
+    within(p.x[i], p.y[i], t2, collect);
+    out.data.subarray(offsets[i], out.length).sort(); // the tree returns them in no particular order
   }
   offsets[n] = out.length;
   return binary(n, offsets, out.data.slice(0, out.length));
@@ -309,97 +256,15 @@ export function knnWeights(x: NumericArray, y: NumericArray, k: number): Spatial
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k >= n)
     throw analysisError('analysis_bad_k', 'k', `k must be an integer in 1 … ${n - 1} (n − 1) (got ${String(k)})`);
   const neighbours = new Int32Array(n * k);
-  knnSearch(p.x, p.y, k, (i, idx) => neighbours.set(idx, i * k));
+  const { search, idx } = nearestSearch(buildKdTree(p.x, p.y), k);
+  for (let i = 0; i < n; i++) {
+    search(p.x[i], p.y[i], i);
+    neighbours.set(idx, i * k);
+  }
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i <= n; i++) offsets[i] = i * k;
   for (let i = 0; i < n; i++) neighbours.subarray(i * k, (i + 1) * k).sort();
   return binary(n, offsets, neighbours);
-}
-
-/**
- * Ring search over the buckets with a bounded max-heap of (d², index); calls `found(i, idx, d2)`
- * with the k neighbours of each point (heap order) and their squared distances.
- */
-function knnSearch(x: Float64Array, y: Float64Array, k: number, found: (i: number, idx: Int32Array, d2: Float64Array) => void): void {
-  const n = x.length;
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    minX = Math.min(minX, x[i]);
-    maxX = Math.max(maxX, x[i]);
-    minY = Math.min(minY, y[i]);
-    maxY = Math.max(maxY, y[i]);
-  }
-  // About k/4 points per bucket on evenly spread data: rings 0–2 then hold a few k candidates.
-  const area = Math.max(maxX - minX, 1e-9) * Math.max(maxY - minY, 1e-9);
-  const b = bucketPoints(x, y, Math.sqrt((area * Math.max(1, k / 4)) / n) || 1);
-  const heapD = new Float64Array(k);
-  const heapI = new Int32Array(k);
-  // (d, j) sorts after (d', j') when d > d', or d = d' and j > j' (ties to the lower index).
-  const after = (d: number, j: number, d2: number, j2: number): boolean => d > d2 || (d === d2 && j > j2);
-  for (let i = 0; i < n; i++) {
-    let size = 0;
-    const xi = x[i];
-    const yi = y[i];
-    const bxi = b.bx[i];
-    const byi = b.by[i];
-    const maxRing = Math.max(bxi, b.nx - 1 - bxi, byi, b.ny - 1 - byi);
-    for (let ring = 0; ring <= maxRing; ring++) {
-      // Points beyond this ring are farther than ring · cell (up to rounding in the bucket
-      // assignment, hence the slack): stop once the k-th distance is strictly below that.
-      if (size === k && ring > 0) {
-        const bound = (ring - 1) * b.cell * (1 - 1e-9);
-        if (bound > 0 && heapD[0] < bound * bound) break;
-      }
-      for (let gy = byi - ring; gy <= byi + ring; gy++) {
-        if (gy < 0 || gy >= b.ny) continue;
-        const edgeRow = gy === byi - ring || gy === byi + ring;
-        const step = edgeRow || ring === 0 ? 1 : 2 * ring;
-        for (let gx = bxi - ring; gx <= bxi + ring; gx += step) {
-          if (gx < 0 || gx >= b.nx) continue;
-          const bucket = gy * b.nx + gx;
-          for (let q = b.start[bucket]; q < b.start[bucket + 1]; q++) {
-            const j = b.items[q];
-            if (j === i) continue;
-            const dx = x[j] - xi;
-            const dy = y[j] - yi;
-            const d = dx * dx + dy * dy;
-            if (size < k) {
-              // Sift up.
-              let c = size++;
-              while (c > 0) {
-                const parent = (c - 1) >> 1;
-                if (!after(d, j, heapD[parent], heapI[parent])) break;
-                heapD[c] = heapD[parent];
-                heapI[c] = heapI[parent];
-                c = parent;
-              }
-              heapD[c] = d;
-              heapI[c] = j;
-            } else if (after(heapD[0], heapI[0], d, j)) {
-              // Replace the root (the farthest so far) and sift down.
-              let c = 0;
-              for (;;) {
-                const l = 2 * c + 1;
-                if (l >= k) break;
-                const r = l + 1;
-                const m = r < k && after(heapD[r], heapI[r], heapD[l], heapI[l]) ? r : l;
-                if (!after(heapD[m], heapI[m], d, j)) break;
-                heapD[c] = heapD[m];
-                heapI[c] = heapI[m];
-                c = m;
-              }
-              heapD[c] = d;
-              heapI[c] = j;
-            }
-          }
-        }
-      }
-    }
-    found(i, heapI, heapD);
-  }
 }
 
 /**
@@ -409,10 +274,12 @@ function knnSearch(x: Float64Array, y: Float64Array, k: number, found: (i: numbe
  */
 export function minimumConnectingDistance(x: NumericArray, y: NumericArray): number {
   const p = points(x, y, 2);
+  const { search, d2 } = nearestSearch(buildKdTree(p.x, p.y), 1);
   let max = 0;
-  knnSearch(p.x, p.y, 1, (_i, _idx, d2) => {
+  for (let i = 0; i < p.x.length; i++) {
+    search(p.x[i], p.y[i], i);
     if (d2[0] > max) max = d2[0];
-  });
+  }
   return Math.sqrt(max);
 }
 
