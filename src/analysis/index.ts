@@ -3,7 +3,7 @@
  * in this folder for what each computes, its conventions and its sources.
  */
 export * from './emerging-hotspots.js';
-export * from './errors.js';
+export { MAX_GRID_CELLS, analysisError, isAnalysisError, type AnalysisError, type AnalysisErrorCode, type NumericArray } from './errors.js';
 export * from './fdr.js';
 export * from './forecast-accuracy.js';
 export * from './gistar.js';

@@ -123,6 +123,23 @@ describe('KDE properties', () => {
     }
   });
 
+  it('a surface computed in bands of rows (one per worker) concatenates to the whole one', () => {
+    for (const method of ['exact', 'binned'] as const) {
+      const whole = kdeQuartic(px, py, ORACLE_GRID, 200, { method });
+      const gauss = kdeGaussian(px, py, ORACLE_GRID, 80, { method });
+      const bands = [0, 7, 13, 20];
+      const parts: number[] = [];
+      const gaussParts: number[] = [];
+      for (let b = 0; b < 3; b++) {
+        const band = { ...ORACLE_GRID, ymin: bands[b] * 50, rows: bands[b + 1] - bands[b] };
+        parts.push(...kdeQuartic(px, py, band, 200, { method }));
+        gaussParts.push(...kdeGaussian(px, py, band, 80, { method }));
+      }
+      expectRel(parts, whole, 1e-12, 1e-20, method);
+      expectRel(gaussParts, gauss, 1e-12, 1e-20, method);
+    }
+  });
+
   it('exact Gaussian truncation: a cutoff of 8σ matches 12σ within 1e-12 of the peak', () => {
     const a = kdeGaussian(px, py, ORACLE_GRID, 80);
     const b = kdeGaussian(px, py, ORACLE_GRID, 80, { cutoff: 12 });
