@@ -21,6 +21,9 @@ import { transferRoutes } from './dispatch/transfer.routes.js';
 import { metricsRoutes } from './dispatch/metrics.routes.js';
 import { loadDemoDispatch } from './dispatch/demo-dispatch.js';
 import { checkTimers } from './dispatch/board.service.js';
+import type { CrimeDeps } from './records/crime.service.js';
+import { crimeRoutes } from './records/crime.routes.js';
+import { importRoutes } from './records/import.routes.js';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -36,6 +39,8 @@ export type Platform = {
   catalogueLoaded: boolean;
   /** The dispatch module's services (tests call them directly, e.g. the supervisor timers). */
   dispatch: DispatchDeps;
+  /** The crime records' services (`recordCrime`, imports), for other modules and tests. */
+  crime: CrimeDeps;
   close: () => Promise<void>;
 };
 
@@ -75,6 +80,7 @@ export async function createPlatform(
     const demoAccounts = config.demo ? await loadDemoOrganisation(identityDeps, jurisdiction) : [];
     const dispatch: DispatchDeps = { handle, config, geo, catalogue: createDispatchCatalogue(), bus: createEventBus() };
     if (config.demo) await loadDemoDispatch(dispatch);
+    const crime: CrimeDeps = { handle, geo };
 
     const app = await buildServer(ctx, { logger: opts.logger, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
     registerAccessHook(app, ctx);
@@ -84,6 +90,8 @@ export async function createPlatform(
     await dispatchRoutes(app, ctx, dispatch);
     await transferRoutes(app, dispatch);
     await metricsRoutes(app, dispatch);
+    await crimeRoutes(app, crime);
+    await importRoutes(app, crime);
     await app.ready();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =
@@ -99,6 +107,7 @@ export async function createPlatform(
       demoAccounts,
       catalogueLoaded,
       dispatch,
+      crime,
       close: async () => {
         if (timers) clearInterval(timers);
         await app.close();
