@@ -61,7 +61,7 @@ export function sniffDelimiter(firstLine: Buffer): ',' | ';' | '\t' {
 }
 
 export class CsvReader {
-  /** Number of fields every record must have (the header's), once known. */
+  /** Number of fields every record must have: the header's (its first record, or given when resuming). */
   expected: number | null = null;
   private carry: Buffer | null = null;
   /** Absolute offset in the file of `carry[0]` (or of the next chunk when nothing is carried). */
@@ -138,8 +138,11 @@ export class CsvReader {
         const end = this.base + r.next;
         const raw = buf.subarray(pos, r.next);
         const at = { line: this.line, nextLine: this.line + r.lines, start, end, raw };
-        if (r.kind === 'row') out.push({ kind: 'row', ...at, cells: r.cells });
-        else out.push({ kind: 'bad', ...at, problem: r.problem, params: r.params });
+        if (r.kind === 'row') {
+          // The first record of a file is its header: every later record must have as many fields.
+          this.expected ??= r.cells.length;
+          out.push({ kind: 'row', ...at, cells: r.cells });
+        } else out.push({ kind: 'bad', ...at, problem: r.problem, params: r.params });
       }
       this.line += r.lines;
       pos = r.next;

@@ -171,6 +171,7 @@ export async function importRoutes(app: FastifyInstance, deps: imports.ImportDep
   // The upload: its own context, where the upload media types hand the raw request stream to the
   // importer (no body limit applies and nothing is buffered); elsewhere they stay unsupported.
   await app.register(async (upload) => {
+    upload.removeContentTypeParser(['application/json', 'text/plain']);
     upload.addContentTypeParser(UPLOAD_TYPES, (_req, payload, done) => done(null, payload));
     typed(upload).put('/api/records/imports/:id/data', {
       config: { access: 'crime.import' },

@@ -15,7 +15,7 @@ import { AppError, badRequest, notFound } from '../platform/errors.js';
 import { t, type Language, type MessageKey } from '../platform/i18n/messages.js';
 import { scopeOf, type Actor } from '../identity/access-policy.js';
 import { appendAudit } from '../identity/audit.service.js';
-import { listAgencies } from '../identity/identity.service.js';
+import { ancestorsOf, listAgencies } from '../identity/identity.service.js';
 import type { GeoService } from '../geo/geo.service.js';
 import { foldText, type CrimeCatalogue } from './crime-catalogue.js';
 import { checkCrime, localToday, type Failure } from './crime-checks.js';
@@ -204,7 +204,8 @@ export async function listMappings(deps: ImportDeps, actor: Actor): Promise<Mapp
     mapping,
     updatedAt: null,
   }));
-  const owners = scopeOf(actor, 'crime.import') === 'global' ? undefined : [...new Set([...actor.subtree, ...actor.ancestors])];
+  // An agency uses its own mappings and those of the agencies above it (a state's, for its municipalities).
+  const owners = scopeOf(actor, 'crime.import') === 'global' ? undefined : [...actor.ancestors];
   const saved = (await store.listMappings(deps.handle.db, owners)).map((r) => ({
     name: r.name,
     builtIn: false,
@@ -239,15 +240,23 @@ export async function saveMapping(deps: ImportDeps, actor: Actor, name: string, 
   return { name, builtIn: false, ownerAgencyId: actor.agencyId, mapping, updatedAt: at };
 }
 
-/** A mapping by name: built in, or saved by the agency (or, for a CLI import without agency, by any agency if unique). */
+/**
+ * A mapping by name: built in, or saved by the agency or the nearest agency above it (or, for a
+ * CLI import without an agency, by any agency, if only one has that name).
+ */
 export async function findMapping(deps: ImportDeps, ownerAgencyId: string | null, name: string): Promise<ImportMapping> {
   const builtIn = BUILTIN_MAPPINGS[name];
   if (builtIn) return builtIn;
-  const rows = ownerAgencyId
-    ? [await store.getMapping(deps.handle.db, ownerAgencyId, name)].filter((r) => r !== undefined)
-    : (await store.listMappings(deps.handle.db, undefined)).filter((r) => r.name === name);
-  if (rows.length !== 1) throw badRequest('unknown_mapping', 'error.import.unknown_mapping', 'mappingName', { name });
-  return mappingSchema.parse(JSON.parse(rows[0].definition));
+  const named = (await store.listMappings(deps.handle.db, undefined)).filter((r) => r.name === name);
+  let row = ownerAgencyId ? undefined : named.length === 1 ? named[0] : undefined;
+  if (ownerAgencyId) {
+    for (const id of ancestorsOf(await listAgencies({ handle: deps.handle }), ownerAgencyId)) {
+      row = named.find((r) => r.ownerAgencyId === id);
+      if (row) break;
+    }
+  }
+  if (!row) throw badRequest('unknown_mapping', 'error.import.unknown_mapping', 'mappingName', { name });
+  return mappingSchema.parse(JSON.parse(row.definition));
 }
 
 // ── creating a job ──────────────────────────────────────────────────────────
@@ -648,10 +657,11 @@ async function importStream(deps: ImportDeps, job: JobRow, body: AsyncIterable<B
   const takeCsv = async (items: CsvItem[]) => {
     for (const item of items) {
       if (!header) {
+        if (item.kind === 'bad' && item.problem === 'invalid_encoding')
+          throw new ImportFailure('wrong_encoding', { declared: job.encoding });
         if (item.kind === 'bad') throw new ImportFailure('missing_column', { column: mapping.columns.sourceId });
         header = item.cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
         columnIndex = indexColumns(header);
-        csv!.expected = header.length;
         batch.patch.header = JSON.stringify(header);
       } else {
         record++;
@@ -750,6 +760,8 @@ async function importStream(deps: ImportDeps, job: JobRow, body: AsyncIterable<B
     const at = nowOf(deps).toISOString();
     // A file shorter than the head: its hash is the whole file's, known only once it has all arrived.
     if (head && wholeFileSeen && headBytes > 0 && headBytes < HEAD_BYTES) batch.patch.headSha256 = head.digest('hex');
+    // A file that was ASCII throughout is valid UTF-8; until it has all been read, a later byte may still decide.
+    if (wholeFileSeen && decoder.used === null) decoder.used = 'utf-8';
     if (decoder.used && decoder.used !== state.encodingUsed) batch.patch.encodingUsed = decoder.used;
     if (decoder.looksUtf8) batch.patch.warnings = JSON.stringify([{ code: 'looks_utf8', params: { declared: job.encoding } }]);
     await flush();

@@ -146,15 +146,6 @@ export async function listMappings(q: Q, ownerAgencyIds: readonly string[] | und
   return query.execute();
 }
 
-export async function getMapping(q: Q, ownerAgencyId: string, name: string): Promise<MappingRow | undefined> {
-  return q
-    .selectFrom('crimeImportMapping')
-    .selectAll()
-    .where('ownerAgencyId', '=', ownerAgencyId)
-    .where('name', '=', name)
-    .executeTakeFirst();
-}
-
 export async function upsertMapping(q: Q, row: MappingRow): Promise<void> {
   await q
     .insertInto('crimeImportMapping')

@@ -98,6 +98,8 @@ const es = {
   'error.import.unsupported_encoding': 'Codificación no admitida ({detail}); use UTF-8, Windows-1252 o Latin-1.',
   'error.import.missing_column': 'El encabezado no tiene la columna «{column}» que pide la correspondencia.',
   'error.import.empty': 'El archivo está vacío.',
+  'error.import.wrong_encoding':
+    'El encabezado no es {declared} válido: el archivo parece estar en Windows-1252 o Latin-1; declare esa codificación.',
   'error.import.invalid_geojson': 'El archivo no es una colección GeoJSON (FeatureCollection): {detail}',
   'error.import.unknown_mapping': 'No existe la correspondencia «{name}».',
   'error.import.mapping_invalid': 'La correspondencia no es válida: {detail}',
@@ -201,6 +203,7 @@ const en: Record<MessageKey, string> = {
   'error.import.unsupported_encoding': 'Unsupported encoding ({detail}); use UTF-8, Windows-1252 or Latin-1.',
   'error.import.missing_column': 'The header lacks the column “{column}” the mapping asks for.',
   'error.import.empty': 'The file is empty.',
+  'error.import.wrong_encoding': 'The header is not valid {declared}: the file looks like Windows-1252 or Latin-1; declare that encoding.',
   'error.import.invalid_geojson': 'The file is not a GeoJSON FeatureCollection: {detail}',
   'error.import.unknown_mapping': 'There is no mapping “{name}”.',
   'error.import.mapping_invalid': 'The mapping is not valid: {detail}',
