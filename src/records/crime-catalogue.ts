@@ -174,6 +174,22 @@ function build(): CrimeCatalogue {
   };
 }
 
+/**
+ * The crime columns of the SESNSP extracts in `shared/data/mx-crime` (new methodology,
+ * `sesnsp_nm_*`), as catalogue codes: how official counts line up with records (the
+ * indicators module compares the two). Their README defines each column by Tipo / Subtipo /
+ * Modalidad; `secuestro` sums the five kinds of kidnapping, which the catalogue holds as the
+ * modalities of 2.1.1.
+ */
+export const SESNSP_EXTRACT_COLUMNS: Readonly<Record<string, string>> = {
+  homicidio_doloso: '1.1.1',
+  homicidio_doloso_arma_fuego: '1.1.1.1',
+  homicidio_culposo: '1.1.2',
+  feminicidio: '1.3',
+  secuestro: '2.1',
+  extorsion: '4.4',
+};
+
 let shared: CrimeCatalogue | undefined;
 
 /** The process-wide catalogue (read from disk once). */

@@ -237,6 +237,11 @@ export class CsvReader {
         next = i + 1 < len && buf[i + 1] === LF ? i + 2 : i + 1;
       } else next = i + 1;
     }
+    if (next - start > MAX_RECORD_BYTES) {
+      return lines > 1
+        ? this.resync(buf, start, final)
+        : { kind: 'bad', problem: 'record_too_long', params: { max: MAX_RECORD_BYTES }, next, lines };
+    }
     if (cells.length === 1 && cells[0] === '' && buf[start] !== QUOTE) return { kind: 'blank', next, lines };
     if (this.expected !== null && cells.length !== this.expected) {
       if (lines > 1) return this.resync(buf, start, final);

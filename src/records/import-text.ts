@@ -8,7 +8,16 @@ export const IMPORT_ENCODINGS = ['auto', 'utf-8', 'windows-1252', 'latin1'] as c
 export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
 export type ResolvedEncoding = Exclude<ImportEncoding, 'auto'>;
 
-const windows1252 = new TextDecoder('windows-1252');
+/**
+ * Windows-1252 is Latin-1 except for 0x80–0x9F, where it has €, ‚, „, …, smart quotes, dashes,
+ * Š, Ž, Œ, ™… Node 20's TextDecoder('windows-1252') decodes that range as Latin-1 control codes
+ * (nodejs/node#56542), so the difference is applied here; the five unassigned bytes stay as C1
+ * controls, as the WHATWG encoding standard maps them.
+ */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+function decodeWindows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
 
 /**
  * Decodes fields as they are found. The delimiters, quotes and line ends of a CSV are ASCII,
@@ -42,7 +51,7 @@ export class FieldDecoder {
         return isUtf8(bytes) ? buf.toString('utf8', start, end) : null;
       case 'windows-1252':
         if (!this.looksUtf8 && this.declared !== 'auto' && isUtf8(bytes)) this.looksUtf8 = true;
-        return windows1252.decode(bytes);
+        return decodeWindows1252(bytes);
       case 'latin1':
         if (!this.looksUtf8 && isUtf8(bytes)) this.looksUtf8 = true;
         return buf.toString('latin1', start, end);
@@ -51,7 +60,7 @@ export class FieldDecoder {
 
   /** Raw text of a rejected row, shown as well as the bytes allow (invalid sequences replaced). */
   loose(bytes: Buffer): string {
-    if (this.used === 'windows-1252') return windows1252.decode(bytes);
+    if (this.used === 'windows-1252') return decodeWindows1252(bytes);
     if (this.used === 'latin1') return bytes.toString('latin1');
     return bytes.toString('utf8');
   }
