@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../src/identity/roles.js';
 import { dialects } from '../support/dialects.js';
 import { checkTimers } from '../../src/dispatch/board.service.js';
 import { as, enrol, login, startPlatform, type Session } from '../support/platform.js';
+import { CDMX_SSP_MAPPING } from '../../src/records/import-mapping.js';
 
 /**
  * Every API route × every role × a record of the user's own agency and of another
@@ -19,7 +20,7 @@ type Case = {
   /** For routes about a record: :id is replaced by a record of the own or the other agency (or state). */
   recordScoped?: boolean;
   /** Which kind of record :id names (default: a user). */
-  record?: 'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer';
+  record?: 'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer' | 'crime' | 'importJob';
   /** A server-sent event stream: only refusals are checked here (test/api/dispatch.test.ts reads the stream). */
   stream?: boolean;
   body?: (ctx: {
@@ -58,6 +59,14 @@ const dispatchRecord =
   (roles: Role[], consoleOnly = true) =>
   (role: Role, which: 'own' | 'other'): Expect =>
     !roles.includes(role) ? 'deny' : which === 'other' || (consoleOnly && !CONSOLE.includes(role)) ? 'hidden' : 'allow';
+
+/** Crime records: who reads them, who writes and imports (in their jurisdiction; the system administrator everywhere). */
+const CRIME_READ: Role[] = ['analyst', 'commander', 'fusion_analyst', 'agency_admin'];
+const CRIME_WRITE: Role[] = ['analyst', 'agency_admin'];
+const crimeScoped =
+  (roles: Role[]) =>
+  (role: Role, which: 'own' | 'other'): Expect =>
+    role === 'system_admin' ? 'allow' : roles.includes(role) ? (which === 'own' ? 'allow' : 'hidden') : 'deny';
 
 const CASES: Case[] = [
   { method: 'GET', url: '/api/session', expect: anyone },
@@ -257,6 +266,46 @@ const CASES: Case[] = [
             ? 'deny'
             : 'allow',
   })),
+  // crime records and imports: records of Mexico City (own) or of Jalisco (other) by the place (CR-1); jobs by agency.
+  { method: 'GET', url: '/api/records/crime-catalogue?q=robo', expect: anyone },
+  {
+    method: 'POST',
+    url: '/api/records/crimes',
+    body: ({ which }) => ({
+      classificationCode: '4.1.5.1',
+      occurredOn: '2025-01-15',
+      ...(which === 'own' ? { lat: 19.4326, lon: -99.1332 } : { lat: 20.6767, lon: -103.3475 }),
+    }),
+    expect: crimeScoped(CRIME_WRITE),
+  },
+  { method: 'GET', url: '/api/records/crimes?from=2025-01-01', expect: roleIn('system_admin', ...CRIME_READ) },
+  { method: 'GET', url: '/api/records/crimes.csv?from=2025-01-01', expect: roleIn('system_admin', ...CRIME_READ) },
+  { method: 'GET', url: '/api/records/crimes/:id', recordScoped: true, record: 'crime', expect: crimeScoped(CRIME_READ) },
+  { method: 'GET', url: '/api/records/import-mappings', expect: roleIn('system_admin', ...CRIME_WRITE) },
+  {
+    method: 'PUT',
+    url: '/api/records/import-mappings/estados',
+    body: () => ({ ...CDMX_SSP_MAPPING, dataset: 'matriz' }),
+    expect: roleIn('system_admin', ...CRIME_WRITE),
+  },
+  {
+    method: 'POST',
+    url: '/api/records/imports',
+    body: () => ({ fileName: 'matriz.csv', mappingName: 'cdmx-ssp' }),
+    expect: roleIn('system_admin', ...CRIME_WRITE),
+  },
+  { method: 'GET', url: '/api/records/imports', expect: roleIn('system_admin', ...CRIME_WRITE) },
+  { method: 'GET', url: '/api/records/imports/:id', recordScoped: true, record: 'importJob', expect: crimeScoped(CRIME_WRITE) },
+  // An empty upload: the first allowed role ends the job (failed: empty file); later ones get 409 (allowed, refused by rule).
+  { method: 'PUT', url: '/api/records/imports/:id/data', recordScoped: true, record: 'importJob', expect: crimeScoped(CRIME_WRITE) },
+  { method: 'GET', url: '/api/records/imports/:id/rejections', recordScoped: true, record: 'importJob', expect: crimeScoped(CRIME_WRITE) },
+  {
+    method: 'GET',
+    url: '/api/records/imports/:id/rejections.csv',
+    recordScoped: true,
+    record: 'importJob',
+    expect: crimeScoped(CRIME_WRITE),
+  },
   { method: 'GET', url: '/api/audit', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/export.csv', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/verify', expect: roleIn('system_admin', 'auditor') },
@@ -290,7 +339,10 @@ for (const dialect of dialects()) {
     let ownAgency = '';
     let otherAgency = '';
     let targets: Record<'own' | 'other', string>;
-    const records = {} as Record<'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer', Record<'own' | 'other', string>>;
+    const records = {} as Record<
+      'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer' | 'crime' | 'importJob',
+      Record<'own' | 'other', string>
+    >;
     let cameraId = '';
     let assignUnitId = '';
     let eido: unknown = {};
@@ -349,6 +401,22 @@ for (const dialect of dialects()) {
         own: (await as(p, taker)('POST', '/api/dispatch/eido', eido)).json().id,
         other: (await as(p, jal)('POST', '/api/dispatch/eido', jalEido)).json().id,
       };
+      // Crime records located in each state, and an import job of each state's agency.
+      await create('matriz.jal.analista', otherAgency, ['analyst']);
+      const jalAnalyst = await enrol(p, 'matriz.jal.analista', PASSWORD);
+      const analyst = sessions.get('analyst')!;
+      const crime = async (s: Session, where: { lat: number; lon: number }) => {
+        const r = await as(p, s)('POST', '/api/records/crimes', { classificationCode: '1.1.1.1', occurredOn: '2025-01-10', ...where });
+        expect(r.statusCode, r.body).toBe(201);
+        return r.json().id as string;
+      };
+      records.crime = {
+        own: await crime(analyst, { lat: 19.4326, lon: -99.1332 }),
+        other: await crime(jalAnalyst, { lat: 20.6767, lon: -103.3475 }),
+      };
+      const job = async (s: Session) =>
+        (await as(p, s)('POST', '/api/records/imports', { fileName: 'x.csv', mappingName: 'cdmx-ssp' })).json().id as string;
+      records.importJob = { own: await job(analyst), other: await job(jalAnalyst) };
     }, 300_000);
     afterAll(async () => p?.close());
 
@@ -393,7 +461,7 @@ for (const dialect of dialects()) {
             const got: Expect | string =
               r.statusCode === 403
                 ? 'deny'
-                : r.statusCode === 404 || (r.statusCode === 400 && /agency_not_found|agency_parent/.test(r.body))
+                : r.statusCode === 404 || (r.statusCode === 400 && /agency_not_found|agency_parent|outside_jurisdiction/.test(r.body))
                   ? 'hidden'
                   : // 409: access passed and a business rule answered (e.g. the call was closed by an earlier role).
                     r.statusCode < 300 || r.statusCode === 409 || (c.url === '/api/session/password' && r.statusCode === 400)
