@@ -97,3 +97,15 @@ export const CRIME_REASONS = [
   'not_a_point',
 ] as const;
 export type CrimeReason = (typeof CRIME_REASONS)[number];
+
+// ── bulk imports ────────────────────────────────────────────────────────────
+export const IMPORT_FORMATS = ['csv', 'geojson'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+/** `auto` detects: UTF-8 when the bytes are valid UTF-8, else Windows-1252. */
+export const IMPORT_ENCODINGS = ['auto', 'utf-8', 'windows-1252', 'latin1'] as const;
+export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
+export const IMPORT_DELIMITERS = ['auto', ',', ';', '\t'] as const;
+export type ImportDelimiter = (typeof IMPORT_DELIMITERS)[number];
+/** `interrupted`: the upload stopped early (connection cut, server killed); it resumes from its committed position. */
+export const IMPORT_STATUSES = ['pending', 'running', 'interrupted', 'completed', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];

@@ -4,8 +4,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 
-export const IMPORT_ENCODINGS = ['auto', 'utf-8', 'windows-1252', 'latin1'] as const;
-export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
+import type { ImportEncoding } from './crime.types.js';
+
+export { IMPORT_ENCODINGS, type ImportEncoding } from './crime.types.js';
 export type ResolvedEncoding = Exclude<ImportEncoding, 'auto'>;
 
 /**

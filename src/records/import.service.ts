@@ -22,7 +22,7 @@ import { checkCrime, localToday, type Failure } from './crime-checks.js';
 import { catalogueOf, csvCell, nowOf, withinJurisdiction, type CrimeDeps } from './crime.service.js';
 import * as crimeStore from './crime.store.js';
 import type { CrimeRow } from './crime.store.js';
-import type { CrimeReason } from './crime.types.js';
+import type { CrimeReason, ImportDelimiter, ImportFormat, ImportStatus } from './crime.types.js';
 import { CsvReader, sniffDelimiter, type CsvItem } from './import-csv.js';
 import { GeoJsonReader, GeoJsonStructureError, type GeoJsonItem } from './import-geojson.js';
 import {
@@ -57,12 +57,8 @@ export const HEAD_BYTES = 65_536;
 /** Raw text kept per rejected row. */
 const RAW_CHARS = 2000;
 
-export const IMPORT_FORMATS = ['csv', 'geojson'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
-export const IMPORT_DELIMITERS = ['auto', ',', ';', '\t'] as const;
-export type ImportDelimiter = (typeof IMPORT_DELIMITERS)[number];
-export const IMPORT_STATUSES = ['pending', 'running', 'interrupted', 'completed', 'failed'] as const;
-export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+export { IMPORT_DELIMITERS, IMPORT_FORMATS, IMPORT_STATUSES } from './crime.types.js';
+export type { ImportDelimiter, ImportFormat, ImportStatus } from './crime.types.js';
 
 export type ImportDeps = CrimeDeps;
 

@@ -152,6 +152,8 @@ type RequestOptions = {
   signal?: AbortSignal;
   /** Extra request headers (Idempotency-Key). */
   headers?: Record<string, string>;
+  /** A file (or a slice of one) sent as the raw body, streamed by the browser from disk (bulk imports). */
+  rawBody?: Blob;
 };
 
 /** Messages the network layer itself needs when the server cannot answer; set by i18n. */
@@ -164,8 +166,11 @@ async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const method = opts.method ?? 'GET';
   const headers: Record<string, string> = { ...opts.headers, Accept: 'application/json', 'Accept-Language': language };
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  let body: string | undefined;
-  if (!opts.noBody && opts.body !== undefined) {
+  let body: string | Blob | undefined;
+  if (opts.rawBody) {
+    headers['Content-Type'] = 'application/octet-stream';
+    body = opts.rawBody;
+  } else if (!opts.noBody && opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -398,3 +403,45 @@ export type DispatchMetrics = {
 export type MetricsQuery = { from: string; to: string; groupBy: string };
 export const getDispatchMetrics = (q: MetricsQuery) => request<DispatchMetrics>(`/api/dispatch/metrics${query(q)}`);
 export const dispatchMetricsCsvUrl = (q: MetricsQuery) => `/api/dispatch/metrics.csv${query(q)}`;
+
+// ── crime records and imports ───────────────────────────────────────────────
+// The vocabulary is the server's own (pure constants); the wire shapes are its types.
+export { CRIME_STATUSES, CRIME_SOURCES, IMPORT_ENCODINGS, IMPORT_DELIMITERS, IMPORT_STATUSES } from '../records/crime.types.js';
+export type { CatalogueNode, CrimeRecord, CrimeSource, ImportEncoding, ImportDelimiter, ImportStatus } from '../records/crime.types.js';
+import type { CatalogueNode, CrimeRecord, CrimeSource, ImportDelimiter, ImportEncoding } from '../records/crime.types.js';
+export type { ImportJob, Rejection, MappingView } from '../records/import.service.js';
+import type { ImportJob, MappingView, Rejection } from '../records/import.service.js';
+
+export const getCrimeCatalogue = () => request<{ nodes: CatalogueNode[] }>('/api/records/crime-catalogue?all=true');
+export type CrimeFilter = {
+  classification?: string;
+  from?: string;
+  to?: string;
+  municipalityCode?: string;
+  violent?: '' | 'true' | 'false';
+  source?: '' | CrimeSource;
+};
+export const getCrimes = (f: CrimeFilter, cursor: string | null, limit: number) =>
+  request<{ records: CrimeRecord[]; nextCursor: string | null }>(`/api/records/crimes${query({ ...f, cursor, limit })}`);
+export const crimesCsvUrl = (f: CrimeFilter) => `/api/records/crimes.csv${query(f)}`;
+export const getImportMappings = () => request<{ mappings: MappingView[] }>('/api/records/import-mappings');
+export const getImportJobs = () => request<{ jobs: ImportJob[] }>('/api/records/imports');
+export const getImportJob = (id: string, signal?: AbortSignal) => request<ImportJob>(`/api/records/imports/${enc(id)}`, { signal });
+export type NewImport = {
+  fileName: string;
+  fileSize: number;
+  encoding: ImportEncoding;
+  delimiter: ImportDelimiter;
+  mappingName: string;
+  stateCode?: string | null;
+};
+export const createImport = (body: NewImport) => request<ImportJob>('/api/records/imports', { method: 'POST', body });
+/** Sends the file from `offset` (0, or the job's committed position to resume) as a raw body; answers when the import ends. */
+export const uploadImport = (id: string, file: Blob, offset: number, headSha256?: string) =>
+  request<ImportJob>(`/api/records/imports/${enc(id)}/data${query({ offset, headSha256 })}`, {
+    method: 'PUT',
+    rawBody: offset ? file.slice(offset) : file,
+  });
+export const getRejections = (id: string, after: number, limit: number) =>
+  request<{ rejections: Rejection[]; nextAfter: number | null }>(`/api/records/imports/${enc(id)}/rejections${query({ after, limit })}`);
+export const rejectionsCsvUrl = (id: string) => `/api/records/imports/${enc(id)}/rejections.csv`;

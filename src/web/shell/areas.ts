@@ -1,6 +1,18 @@
 import type { Role } from '../api.js';
 
-export type AreaId = 'dispatch' | 'metrics' | 'command' | 'field' | 'video' | 'crimeMap' | 'fusion' | 'training' | 'admin' | 'audit';
+export type AreaId =
+  | 'dispatch'
+  | 'metrics'
+  | 'command'
+  | 'field'
+  | 'video'
+  | 'crimeRecords'
+  | 'crimeImport'
+  | 'crimeMap'
+  | 'fusion'
+  | 'training'
+  | 'admin'
+  | 'audit';
 
 /** A work area of the platform; `path` is set once the area is live. */
 export type Area = { id: AreaId; roles: readonly Role[]; path?: string };
@@ -11,6 +23,8 @@ export const AREAS: readonly Area[] = [
   { id: 'command', roles: ['commander'] },
   { id: 'field', roles: ['field_officer'], path: '/campo' },
   { id: 'video', roles: ['camera_operator'] },
+  { id: 'crimeRecords', roles: ['analyst', 'commander', 'fusion_analyst', 'agency_admin', 'system_admin'], path: '/registros' },
+  { id: 'crimeImport', roles: ['analyst', 'agency_admin', 'system_admin'], path: '/registros/importar' },
   { id: 'crimeMap', roles: ['analyst', 'commander'] },
   { id: 'fusion', roles: ['fusion_analyst'] },
   { id: 'training', roles: ['training_officer'] },
@@ -31,3 +45,6 @@ export const CONSOLE_ROLES: readonly Role[] = ['call_taker', 'dispatcher', 'supe
 export const FIELD_ROLES: readonly Role[] = ['field_officer', 'dispatcher', 'supervisor'];
 /** 911 metrics (/metricas): supervisors, commanders, analysts and auditors. */
 export const METRICS_ROLES: readonly Role[] = ['supervisor', 'commander', 'analyst', 'auditor'];
+/** Crime records (/registros): those who read them; the import page (/registros/importar) for analysts and administrators. */
+export const CRIME_READ_ROLES: readonly Role[] = ['analyst', 'commander', 'fusion_analyst', 'agency_admin', 'system_admin'];
+export const CRIME_IMPORT_ROLES: readonly Role[] = ['analyst', 'agency_admin', 'system_admin'];

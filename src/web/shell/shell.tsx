@@ -3,7 +3,16 @@ import { useTranslation } from 'react-i18next';
 import { useApp, useSession } from '../app-context.js';
 import { Link, useLocation } from '../router.js';
 import { AccountPage } from './account-page.js';
-import { ADMIN_ROLES, AUDIT_ROLES, CONSOLE_ROLES, FIELD_ROLES, METRICS_ROLES, hasAnyRole } from './areas.js';
+import {
+  ADMIN_ROLES,
+  AUDIT_ROLES,
+  CONSOLE_ROLES,
+  CRIME_IMPORT_ROLES,
+  CRIME_READ_ROLES,
+  FIELD_ROLES,
+  METRICS_ROLES,
+  hasAnyRole,
+} from './areas.js';
 import { Header } from './header.js';
 import { HomePage } from './home-page.js';
 import { IdleGuard } from './idle-guard.js';
@@ -13,6 +22,8 @@ const AuditPage = lazy(() => import('../audit/audit-page.js'));
 const ConsolePage = lazy(() => import('../dispatch/console-page.js'));
 const FieldPage = lazy(() => import('../dispatch/field-page.js'));
 const MetricsPage = lazy(() => import('../metrics/metrics-page.js'));
+const RecordsPage = lazy(() => import('../records/records-page.js'));
+const ImportPage = lazy(() => import('../records/import-page.js'));
 
 function Message({ text, testId }: { text: string; testId: string }) {
   const { t } = useTranslation();
@@ -44,6 +55,12 @@ function Routes() {
   if (path === '/metricas') {
     return hasAnyRole(roles, METRICS_ROLES) ? <MetricsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
+  if (path === '/registros') {
+    return hasAnyRole(roles, CRIME_READ_ROLES) ? <RecordsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
+  if (path === '/registros/importar') {
+    return hasAnyRole(roles, CRIME_IMPORT_ROLES) ? <ImportPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
   if (path === '/campo') {
     return hasAnyRole(roles, FIELD_ROLES) ? <FieldPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
@@ -64,9 +81,11 @@ export function Shell() {
         ? 'shell.nav.audit'
         : path === '/metricas'
           ? 'shell.nav.metrics'
-          : path === '/account'
-            ? 'shell.nav.account'
-            : 'shell.nav.home';
+          : path.startsWith('/registros')
+            ? 'shell.nav.records'
+            : path === '/account'
+              ? 'shell.nav.account'
+              : 'shell.nav.home';
     document.title = `${t(key)} · ${platform?.name ?? t('common.appName')}`;
   }, [path, platform, t]);
 
