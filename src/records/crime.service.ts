@@ -86,7 +86,7 @@ export async function recordCrime(
 ): Promise<{ record: CrimeRecord; created: boolean }> {
   const checked = checkCrime(deps.geo, catalogueOf(deps), input, localToday(nowOf(deps)));
   if (!checked.ok) throw failureError(checked);
-  const id = crypto.randomUUID();
+  const id = store.timeOrderedId();
   const [source, sourceRef, sourceDataset, sourceId]: [CrimeSource, string | null, string, string] =
     input.source.kind === 'iph'
       ? ['iph', input.source.iphId, '', input.source.iphId]

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { DatabaseKind } from '../platform/db/database.js';
@@ -35,6 +36,36 @@ export interface CrimeTables {
 
 export type Q = Kysely<Database> | Transaction<Database>;
 export type CrimeRow = CrimeTables['crimeRecord'];
+
+// ── record ids ──────────────────────────────────────────────────────────────
+const randomPool = Buffer.alloc(8192);
+let randomAt = randomPool.length;
+let lastMs = 0;
+let sequence = 0;
+/**
+ * A time-ordered UUID (RFC 9562 version 7: milliseconds, a 12-bit sequence, 62 random bits).
+ * Records are keyed by it because a bulk import appends to the primary-key index instead of
+ * writing at random places in it (random version-4 keys made SQLite's inserts page through the
+ * whole index once it outgrew the cache).
+ */
+export function timeOrderedId(now = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = 0;
+  } else if (++sequence > 0xfff) {
+    lastMs++;
+    sequence = 0;
+  }
+  if (randomAt + 8 > randomPool.length) {
+    crypto.randomFillSync(randomPool);
+    randomAt = 0;
+  }
+  randomPool[randomAt] = (randomPool[randomAt] & 0x3f) | 0x80; // the RFC 4122 variant
+  const rand = randomPool.toString('hex', randomAt, randomAt + 8);
+  randomAt += 8;
+  const ms = lastMs.toString(16).padStart(12, '0');
+  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${sequence.toString(16).padStart(3, '0')}-${rand.slice(0, 4)}-${rand.slice(4)}`;
+}
 
 export function toRecord(r: CrimeRow): CrimeRecord {
   return {
@@ -230,8 +261,9 @@ export async function listRecords(q: Q, f: CrimeFilter): Promise<CrimeRecord[]> 
   if (!s.all) {
     query = query.where((eb) =>
       eb.or([
+        // A municipality's code starts with its state's: saying the state lets the (state, date) index serve.
         ...(s.municipalityCode
-          ? [eb('municipalityCode', '=', s.municipalityCode)]
+          ? [eb.and([eb('stateCode', '=', s.municipalityCode.slice(0, 2)), eb('municipalityCode', '=', s.municipalityCode)])]
           : s.stateCode
             ? [eb('stateCode', '=', s.stateCode)]
             : []),
@@ -244,7 +276,8 @@ export async function listRecords(q: Q, f: CrimeFilter): Promise<CrimeRecord[]> 
   if (f.from) query = query.where('occurredOn', '>=', f.from);
   if (f.to) query = query.where('occurredOn', '<=', f.to);
   if (f.stateCode) query = query.where('stateCode', '=', f.stateCode);
-  if (f.municipalityCode) query = query.where('municipalityCode', '=', f.municipalityCode);
+  if (f.municipalityCode)
+    query = query.where('stateCode', '=', f.municipalityCode.slice(0, 2)).where('municipalityCode', '=', f.municipalityCode);
   if (f.coloniaId) query = query.where('coloniaId', '=', f.coloniaId);
   if (f.quadrantId) query = query.where('quadrantId', '=', f.quadrantId);
   if (f.h3) {

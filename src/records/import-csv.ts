@@ -26,19 +26,17 @@ export const MAX_RECORD_BYTES = 1 << 20;
 
 export type CsvProblem = 'unbalanced_quotes' | 'text_after_quote' | 'ragged_row' | 'invalid_encoding' | 'record_too_long';
 
-/** A record (or a rejected line) with the line it starts on, the line after it, and its byte range in the file. */
+/**
+ * A record (or a rejected line) with the line it starts on, the line after it, and its byte range
+ * in the file. Its raw bytes are `chunk[from, to)` — a reference into the chunk it was read from,
+ * not a copy, sliced only when the row is rejected and its text is kept.
+ */
+type Where = { line: number; nextLine: number; start: number; end: number; chunk: Buffer; from: number; to: number };
 export type CsvItem =
-  | { kind: 'row'; line: number; nextLine: number; start: number; end: number; cells: string[]; raw: Buffer }
-  | {
-      kind: 'bad';
-      line: number;
-      nextLine: number;
-      start: number;
-      end: number;
-      problem: CsvProblem;
-      params: Record<string, number>;
-      raw: Buffer;
-    };
+  (Where & { kind: 'row'; cells: string[] }) | (Where & { kind: 'bad'; problem: CsvProblem; params: Record<string, number> });
+
+/** The raw bytes of an item. */
+export const rawBytes = (item: Pick<Where, 'chunk' | 'from' | 'to'>): Buffer => item.chunk.subarray(item.from, item.to);
 
 type Scan =
   | { kind: 'blank'; next: number; lines: number }
@@ -117,9 +115,11 @@ export class CsvReader {
           nextLine: s.line + 1,
           start: s.start,
           end: this.base + end,
+          chunk: s.raw,
+          from: 0,
+          to: s.raw.length,
           problem: 'record_too_long',
           params: { max: MAX_RECORD_BYTES },
-          raw: s.raw,
         });
         this.skipping = null;
         this.line = s.line + 1;
@@ -136,8 +136,7 @@ export class CsvReader {
       if (r.kind !== 'blank') {
         const start = this.base + pos;
         const end = this.base + r.next;
-        const raw = buf.subarray(pos, r.next);
-        const at = { line: this.line, nextLine: this.line + r.lines, start, end, raw };
+        const at = { line: this.line, nextLine: this.line + r.lines, start, end, chunk: buf, from: pos, to: r.next };
         if (r.kind === 'row') {
           // The first record of a file is its header: every later record must have as many fields.
           this.expected ??= r.cells.length;

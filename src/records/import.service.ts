@@ -23,7 +23,7 @@ import { catalogueOf, csvCell, nowOf, withinJurisdiction, type CrimeDeps } from 
 import * as crimeStore from './crime.store.js';
 import type { CrimeRow } from './crime.store.js';
 import type { CrimeReason, ImportDelimiter, ImportFormat, ImportStatus } from './crime.types.js';
-import { CsvReader, sniffDelimiter, type CsvItem } from './import-csv.js';
+import { CsvReader, rawBytes, sniffDelimiter, type CsvItem } from './import-csv.js';
 import { GeoJsonReader, GeoJsonStructureError, type GeoJsonItem } from './import-geojson.js';
 import {
   BUILTIN_MAPPINGS,
@@ -343,6 +343,7 @@ type RowContext = {
   catalogue: CrimeCatalogue;
   mapping: ImportMapping;
   categories: Map<string, CategoryTarget>;
+  categoryCache: Map<string, CategoryTarget | null>;
   today: string;
   declaredState: string | null;
   jurisdiction: { level: Actor['agencyLevel']; stateCode: string | null; municipalityCode: string | null } | null;
@@ -374,7 +375,12 @@ function toRecordRow(ctx: RowContext, value: (column: string) => string, point: 
   }
   const category = value(cols.category).trim();
   if (!category) return reject('missing_value', cols.category, { column: cols.category });
-  const target = ctx.categories.get(foldText(category));
+  let target = ctx.categoryCache.get(category);
+  if (target === undefined) {
+    // Folding (accents, case) once per distinct value: a file has a handful of categories and millions of rows.
+    target = ctx.categories.get(foldText(category)) ?? null;
+    if (ctx.categoryCache.size < 10_000) ctx.categoryCache.set(category, target);
+  }
   if (!target) return reject('unknown_category', cols.category, { value: category });
   let lat: number;
   let lon: number;
@@ -406,7 +412,7 @@ function toRecordRow(ctx: RowContext, value: (column: string) => string, point: 
   return {
     ok: true,
     row: {
-      id: crypto.randomUUID(),
+      id: crimeStore.timeOrderedId(),
       classificationCode: c.classificationCode,
       occurredOn: c.occurredOn,
       occurredTime: c.occurredTime,
@@ -549,6 +555,7 @@ async function importStream(deps: ImportDeps, job: JobRow, body: AsyncIterable<B
     catalogue: catalogueOf(deps),
     mapping,
     categories: categoryIndex(mapping),
+    categoryCache: new Map(),
     today: localToday(nowOf(deps)),
     declaredState: job.declaredState,
     jurisdiction: ownerAgency
@@ -650,6 +657,9 @@ async function importStream(deps: ImportDeps, job: JobRow, body: AsyncIterable<B
     });
   };
 
+  // One accessor for every row (the row's cells are swapped in), instead of a closure per row.
+  let cells: string[] = [];
+  const cellOf = (column: string) => cells[columnIndex!.get(column)!] ?? '';
   const takeCsv = async (items: CsvItem[]) => {
     for (const item of items) {
       if (!header) {
@@ -662,12 +672,12 @@ async function importStream(deps: ImportDeps, job: JobRow, body: AsyncIterable<B
       } else {
         record++;
         batch.read++;
-        if (item.kind === 'bad') reject(item.line, item.raw, item.problem, null, item.params);
+        if (item.kind === 'bad') reject(item.line, rawBytes(item), item.problem, null, item.params);
         else {
-          const cells = item.cells;
-          const out = toRecordRow(ctx, (c) => cells[columnIndex!.get(c)!] ?? '', null);
+          cells = item.cells;
+          const out = toRecordRow(ctx, cellOf, null);
           if (out.ok) batch.rows.push(out.row);
-          else reject(item.line, item.raw, out.reason, out.field, out.params);
+          else reject(item.line, rawBytes(item), out.reason, out.field, out.params);
         }
       }
       batch.end = item.end;
