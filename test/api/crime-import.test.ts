@@ -134,14 +134,18 @@ for (const dialect of dialects()) {
         .execute();
       expect(Object.fromEntries(byCode.map((x) => [x.classificationCode, Number(x.n)]))['4.1.2']).toBeGreaterThan(10_000);
 
-      const again = await newJob(analista, { fileName: 'cdmx-ssp-delitos-2015.csv', fileSize: size });
-      const second = await send(analista, again.id, fs.createReadStream(YEAR_2015));
+      // Re-importing the file's rows (its first 5,000, to keep the suite short) creates nothing: same dataset, same ids.
+      const head = Buffer.from(fs.readFileSync(YEAR_2015, 'utf8').split('\n').slice(0, 5001).join('\n') + '\n');
+      const again = await newJob(analista, { fileName: 'cdmx-ssp-delitos-2015.csv', fileSize: head.length });
+      const second = await send(analista, again.id, head);
+      const early = rejected.filter((x) => x.line <= 5001).length;
+      expect(early).toBeGreaterThan(0);
       expect(second.json()).toMatchObject({
         status: 'completed',
-        rowsRead: 32_416,
+        rowsRead: 5000,
         rowsAccepted: 0,
-        rowsDuplicate: 32_353,
-        rowsRejected: 63,
+        rowsDuplicate: 5000 - early,
+        rowsRejected: early,
       });
 
       // Jobs belong to their agency: another state's analyst sees neither the job nor its rows.
