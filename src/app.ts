@@ -26,6 +26,10 @@ import type { RecordsDeps } from './records/iph.deps.js';
 import { iphRoutes } from './records/iph.routes.js';
 import { detentionRoutes } from './records/detention.routes.js';
 import { evidenceRoutes } from './records/evidence.routes.js';
+import type { CrimeDeps } from './records/crime.service.js';
+import { crimeRecorder } from './records/iph-crime.js';
+import { crimeRoutes } from './records/crime.routes.js';
+import { importRoutes } from './records/import.routes.js';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -43,6 +47,8 @@ export type Platform = {
   dispatch: DispatchDeps;
   /** The IPH, detention and evidence services (`onSigned` is the hook "IPH signed → crime record"). */
   records: RecordsDeps;
+  /** The crime records' services (`recordCrime`, imports), for other modules and tests. */
+  crime: CrimeDeps;
   close: () => Promise<void>;
 };
 
@@ -82,7 +88,8 @@ export async function createPlatform(
     const demoAccounts = config.demo ? await loadDemoOrganisation(identityDeps, jurisdiction) : [];
     const dispatch: DispatchDeps = { handle, config, geo, catalogue: createDispatchCatalogue(), bus: createEventBus() };
     if (config.demo) await loadDemoDispatch(dispatch);
-    const records: RecordsDeps = { handle, config, geo, dispatch };
+    const crime: CrimeDeps = { handle, geo };
+    const records: RecordsDeps = { handle, config, geo, dispatch, onSigned: crimeRecorder(crime) };
 
     const app = await buildServer(ctx, { logger: opts.logger, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
     registerAccessHook(app, ctx);
@@ -96,6 +103,8 @@ export async function createPlatform(
     await iphRoutes(app, records);
     await detentionRoutes(app, records);
     await evidenceRoutes(app, records);
+    await crimeRoutes(app, crime);
+    await importRoutes(app, crime);
     await app.ready();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =
@@ -112,6 +121,7 @@ export async function createPlatform(
       catalogueLoaded,
       dispatch,
       records,
+      crime,
       close: async () => {
         if (timers) clearInterval(timers);
         await app.close();

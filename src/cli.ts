@@ -12,6 +12,7 @@ import { AGENCY_KINDS, AGENCY_LEVELS, ROLES, type AgencyKind, type AgencyLevel, 
 import { municipalityState, stateExists } from './geo/geo.store.js';
 import { createGeoService } from './geo/geo.service.js';
 import { loadGeography } from './app.js';
+import { cliImport, cliRejections } from './records/import-cli.js';
 
 const USAGE = `Uso: npm run cli -- <comando>
 
@@ -25,6 +26,10 @@ const USAGE = `Uso: npm run cli -- <comando>
   user roles <usuario> r1,r2           Asigna roles
   user unlock|reset-mfa|disable|enable <usuario>
   user password <usuario> <contraseña>
+  records import <archivo> [--mapping cdmx-ssp|<nombre>|<archivo.json>] [--encoding auto|utf-8|windows-1252|latin1]
+                [--delimiter auto|,|;|tab] [--format csv|geojson] [--state 09] [--agency CODIGO] [--resume <id>]
+                                       Importa delitos de un CSV o GeoJSON (hasta 2 GB), con avance y resumen
+  records rejections <id>              Filas rechazadas de una importación, en CSV
 
 Roles: ${ROLES.join(', ')}
 Tipos de institución: ${AGENCY_KINDS.join(', ')}`;
@@ -45,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
       username: { type: 'string' },
       roles: { type: 'string' },
       password: { type: 'string' },
+      mapping: { type: 'string' },
+      encoding: { type: 'string' },
+      delimiter: { type: 'string' },
+      format: { type: 'string' },
+      resume: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -172,6 +182,27 @@ async function main(argv: string[]): Promise<number> {
         console.log(`Hecho: ${command} ${u.username}`);
         return 0;
       }
+      case 'records import': {
+        if (!rest[0]) throw new Error('Indique el archivo: records import <archivo>');
+        const geoService = createGeoService();
+        geoService.warmUp();
+        return await cliImport(
+          { handle, geo: geoService, config },
+          {
+            file: rest[0],
+            mapping: values.mapping,
+            encoding: values.encoding,
+            delimiter: values.delimiter,
+            format: values.format,
+            state: values.state,
+            agency: values.agency,
+            resume: values.resume,
+          },
+          { out: (s) => console.log(s), err: process.stderr },
+        );
+      }
+      case 'records rejections':
+        return await cliRejections({ handle, geo: createGeoService() }, rest[0] ?? '', (s) => process.stdout.write(s));
       default:
         console.error(USAGE);
         return 1;

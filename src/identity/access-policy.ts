@@ -83,6 +83,26 @@ export const ACTIONS = {
   'evidence.read': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison'], scope: 'authenticated' }],
   'evidence.write': [{ roles: ['field_officer', 'prosecutor_liaison'], scope: 'authenticated' }],
   'evidence.verify': [{ roles: ['field_officer', 'commander', 'prosecutor_liaison', 'auditor'], scope: 'authenticated' }],
+  // crime records and imports: the record-level rule (CR-1, the jurisdiction of the record's place) lives in
+  // src/records/crime.service.ts; `subtree` there means the agency's jurisdiction, `global` every record.
+  'crime.catalogue': [{ roles: 'any', scope: 'authenticated' }],
+  'crime.read': [
+    { roles: ['system_admin'], scope: 'global' },
+    { roles: ['analyst', 'commander', 'fusion_analyst', 'agency_admin'], scope: 'subtree' },
+  ],
+  'crime.export': [
+    { roles: ['system_admin'], scope: 'global' },
+    { roles: ['analyst', 'commander', 'fusion_analyst', 'agency_admin'], scope: 'subtree' },
+  ],
+  'crime.write': [
+    { roles: ['system_admin'], scope: 'global' },
+    { roles: ['analyst', 'agency_admin'], scope: 'subtree' },
+  ],
+  // Import jobs, their rejected rows and the agency's saved column mappings.
+  'crime.import': [
+    { roles: ['system_admin'], scope: 'global' },
+    { roles: ['analyst', 'agency_admin'], scope: 'subtree' },
+  ],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof ACTIONS;

@@ -7,6 +7,8 @@ import type { GeoService } from '../geo/geo.service.js';
 import type { DispatchDeps } from '../dispatch/dispatch.service.js';
 import type { LocatedPlace } from './iph.fields.js';
 import type { IphView } from './iph.schemas.js';
+import type { SignedForCrime } from './iph-crime.js';
+import type { Q } from './iph.store.js';
 
 /** What happened when an IPH was signed: the hook's argument. */
 export type SignedIph = IphView & { status: 'signed'; signature: NonNullable<IphView['signature']> };
@@ -20,12 +22,11 @@ export type RecordsDeps = {
   dispatch: DispatchDeps;
   now?: () => Date;
   /**
-   * HOOK POINT "IPH signed → crime record": called once, after the signature has committed,
-   * with the signed IPH (its `crimeCode` is the SESNSP classification) and the signer. The
-   * lead wires the creation of the crime record here. A failure does not undo the signature:
-   * it is written to the audit log as `iph.sign.hook` (outcome failed) for a retry.
+   * IPH signed → crime record (src/records/iph-crime.ts): runs inside the signature's transaction
+   * with the IPH's classification and content, so both commit or neither; an error it throws
+   * refuses the signature and names the IPH field to fix.
    */
-  onSigned?: (iph: SignedIph, actor: Actor) => Promise<void>;
+  onSigned?: (q: Q, iph: SignedForCrime, actor: Actor) => Promise<void>;
 };
 export type Ctx = RequestContext;
 

@@ -85,6 +85,8 @@ export const knowledgeSectionSchema = z.strictObject({
   emergencyFolio: text(40).nullish(),
   knownAt: instant.nullish(),
   arrivedAt: instant.nullish(),
+  /** Whether the facts involved violence: the crime record needs it when the classification does not say. */
+  withViolence: flag,
 });
 
 /** Sección 4. Lugar de la intervención: address, coordinates, jurisdiction, and 4.2 the inspection of the place. */

@@ -15,7 +15,7 @@ import { canonicalJson, checkChain, linkHash, sha256, type ChainCheck } from './
 import { iphContentSchema, type Amendment, type IphContent, type IphSections, type IphSummary, type IphView } from './iph.schemas.js';
 import type { DetentionHandover, DetentionRecord, DetentionSnapshot } from './detention.schemas.js';
 import type { IphEditablePart } from './iph.types.js';
-import { agencyMap, nowIso, parseJson, usersById, type Ctx, type RecordsDeps, type SignedIph } from './iph.deps.js';
+import { agencyMap, nowIso, parseJson, usersById, type Ctx, type RecordsDeps } from './iph.deps.js';
 
 const uuid = () => crypto.randomUUID();
 
@@ -463,30 +463,10 @@ export async function signIph(deps: RecordsDeps, actor: Actor, id: string, passw
       { action: 'iph.sign', targetType: 'iph', targetId: id, details: { folio: cur.folio, contentHash, crimeCode: cur.crimeCode }, ...ctx },
       q,
     );
+    if (deps.onSigned && cur.crimeCode) await deps.onSigned(q, { id, folio: cur.folio, crimeCode: cur.crimeCode, content }, actor);
     return { ...cur, ...patch };
   });
   const view = await toView(deps, actor, signed, []);
-  if (deps.onSigned) {
-    try {
-      await deps.onSigned(view as SignedIph, actor);
-    } catch (err) {
-      await deps.handle.write((q) =>
-        appendAudit(
-          deps.handle,
-          actor,
-          {
-            action: 'iph.sign.hook',
-            outcome: 'failed',
-            targetType: 'iph',
-            targetId: id,
-            details: { folio: signed.folio, error: err instanceof Error ? err.message.slice(0, 300) : String(err).slice(0, 300) },
-            ...ctx,
-          },
-          q,
-        ),
-      );
-    }
-  }
   return view;
 }
 

@@ -154,6 +154,8 @@ type RequestOptions = {
   headers?: Record<string, string>;
   /** A raw body sent as is, with its own content type (an evidence photo). */
   raw?: Blob;
+  /** A file (or a slice of one) sent as the raw body, streamed by the browser from disk (bulk imports). */
+  rawBody?: Blob;
 };
 
 /** Messages the network layer itself needs when the server cannot answer; set by i18n. */
@@ -170,6 +172,9 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   if (opts.raw) {
     headers['Content-Type'] = opts.raw.type;
     body = opts.raw;
+  } else if (opts.rawBody) {
+    headers['Content-Type'] = 'application/octet-stream';
+    body = opts.rawBody;
   } else if (!opts.noBody && opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
@@ -417,3 +422,44 @@ export type DispatchSettingsView = DispatchSettings & { defaults: SettingsDefaul
 export const getDispatchSettings = (agencyId: string) => request<DispatchSettingsView>(`/api/dispatch/settings/${enc(agencyId)}`);
 export const putDispatchSettings = (agencyId: string, body: SettingsInput) =>
   request<DispatchSettingsView>(`/api/dispatch/settings/${enc(agencyId)}`, { method: 'PUT', body });
+// ── crime records and imports ───────────────────────────────────────────────
+// The vocabulary is the server's own (pure constants); the wire shapes are its types.
+export { CRIME_STATUSES, CRIME_SOURCES, IMPORT_ENCODINGS, IMPORT_DELIMITERS, IMPORT_STATUSES } from '../records/crime.types.js';
+export type { CatalogueNode, CrimeRecord, CrimeSource, ImportEncoding, ImportDelimiter, ImportStatus } from '../records/crime.types.js';
+import type { CatalogueNode, CrimeRecord, CrimeSource, ImportDelimiter, ImportEncoding } from '../records/crime.types.js';
+export type { ImportJob, Rejection, MappingView } from '../records/import.service.js';
+import type { ImportJob, MappingView, Rejection } from '../records/import.service.js';
+
+export const getCrimeCatalogue = () => request<{ nodes: CatalogueNode[] }>('/api/records/crime-catalogue?all=true');
+export type CrimeFilter = {
+  classification?: string;
+  from?: string;
+  to?: string;
+  municipalityCode?: string;
+  violent?: '' | 'true' | 'false';
+  source?: '' | CrimeSource;
+};
+export const getCrimes = (f: CrimeFilter, cursor: string | null, limit: number) =>
+  request<{ records: CrimeRecord[]; nextCursor: string | null }>(`/api/records/crimes${query({ ...f, cursor, limit })}`);
+export const crimesCsvUrl = (f: CrimeFilter) => `/api/records/crimes.csv${query(f)}`;
+export const getImportMappings = () => request<{ mappings: MappingView[] }>('/api/records/import-mappings');
+export const getImportJobs = () => request<{ jobs: ImportJob[] }>('/api/records/imports');
+export const getImportJob = (id: string, signal?: AbortSignal) => request<ImportJob>(`/api/records/imports/${enc(id)}`, { signal });
+export type NewImport = {
+  fileName: string;
+  fileSize: number;
+  encoding: ImportEncoding;
+  delimiter: ImportDelimiter;
+  mappingName: string;
+  stateCode?: string | null;
+};
+export const createImport = (body: NewImport) => request<ImportJob>('/api/records/imports', { method: 'POST', body });
+/** Sends the file from `offset` (0, or the job's committed position to resume) as a raw body; answers when the import ends. */
+export const uploadImport = (id: string, file: Blob, offset: number, headSha256?: string) =>
+  request<ImportJob>(`/api/records/imports/${enc(id)}/data${query({ offset, headSha256 })}`, {
+    method: 'PUT',
+    rawBody: offset ? file.slice(offset) : file,
+  });
+export const getRejections = (id: string, after: number, limit: number) =>
+  request<{ rejections: Rejection[]; nextAfter: number | null }>(`/api/records/imports/${enc(id)}/rejections${query({ after, limit })}`);
+export const rejectionsCsvUrl = (id: string) => `/api/records/imports/${enc(id)}/rejections.csv`;

@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../src/identity/roles.js';
 import { dialects } from '../support/dialects.js';
 import { checkTimers } from '../../src/dispatch/board.service.js';
 import { as, enrol, login, startPlatform, type Session } from '../support/platform.js';
+import { CDMX_SSP_MAPPING } from '../../src/records/import-mapping.js';
 
 /**
  * Every API route × every role × a record of the user's own agency and of another
@@ -13,7 +14,8 @@ import { as, enrol, login, startPlatform, type Session } from '../support/platfo
  * exactly like a missing one.
  */
 type Expect = 'allow' | 'deny' | 'hidden';
-type RecordKind = 'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer' | 'agency' | 'iph' | 'detention' | 'evidence';
+type RecordKind =
+  'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer' | 'agency' | 'iph' | 'detention' | 'evidence' | 'crime' | 'importJob';
 type Case = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   url: string;
@@ -100,6 +102,13 @@ const evidenceItem = (over: Record<string, unknown> = {}) => ({
   collectedBy: [{ fullName: 'Policía de Prueba' }],
   ...over,
 });
+/** Crime records: who reads them, who writes and imports (in their jurisdiction; the system administrator everywhere). */
+const CRIME_READ: Role[] = ['analyst', 'commander', 'fusion_analyst', 'agency_admin'];
+const CRIME_WRITE: Role[] = ['analyst', 'agency_admin'];
+const crimeScoped =
+  (roles: Role[]) =>
+  (role: Role, which: 'own' | 'other'): Expect =>
+    role === 'system_admin' ? 'allow' : roles.includes(role) ? (which === 'own' ? 'allow' : 'hidden') : 'deny';
 
 const CASES: Case[] = [
   { method: 'GET', url: '/api/session', expect: anyone },
@@ -442,6 +451,46 @@ const CASES: Case[] = [
     record: 'evidence',
     expect: policeRecord([...RECORDS_READ, 'auditor']),
   },
+  // crime records and imports: records of Mexico City (own) or of Jalisco (other) by the place (CR-1); jobs by agency.
+  { method: 'GET', url: '/api/records/crime-catalogue?q=robo', expect: anyone },
+  {
+    method: 'POST',
+    url: '/api/records/crimes',
+    body: ({ which }) => ({
+      classificationCode: '4.1.5.1',
+      occurredOn: '2025-01-15',
+      ...(which === 'own' ? { lat: 19.4326, lon: -99.1332 } : { lat: 20.6767, lon: -103.3475 }),
+    }),
+    expect: crimeScoped(CRIME_WRITE),
+  },
+  { method: 'GET', url: '/api/records/crimes?from=2025-01-01', expect: roleIn('system_admin', ...CRIME_READ) },
+  { method: 'GET', url: '/api/records/crimes.csv?from=2025-01-01', expect: roleIn('system_admin', ...CRIME_READ) },
+  { method: 'GET', url: '/api/records/crimes/:id', recordScoped: true, record: 'crime', expect: crimeScoped(CRIME_READ) },
+  { method: 'GET', url: '/api/records/import-mappings', expect: roleIn('system_admin', ...CRIME_WRITE) },
+  {
+    method: 'PUT',
+    url: '/api/records/import-mappings/estados',
+    body: () => ({ ...CDMX_SSP_MAPPING, dataset: 'matriz' }),
+    expect: roleIn('system_admin', ...CRIME_WRITE),
+  },
+  {
+    method: 'POST',
+    url: '/api/records/imports',
+    body: () => ({ fileName: 'matriz.csv', mappingName: 'cdmx-ssp' }),
+    expect: roleIn('system_admin', ...CRIME_WRITE),
+  },
+  { method: 'GET', url: '/api/records/imports', expect: roleIn('system_admin', ...CRIME_WRITE) },
+  { method: 'GET', url: '/api/records/imports/:id', recordScoped: true, record: 'importJob', expect: crimeScoped(CRIME_WRITE) },
+  // An empty upload: the first allowed role ends the job (failed: empty file); later ones get 409 (allowed, refused by rule).
+  { method: 'PUT', url: '/api/records/imports/:id/data', recordScoped: true, record: 'importJob', expect: crimeScoped(CRIME_WRITE) },
+  { method: 'GET', url: '/api/records/imports/:id/rejections', recordScoped: true, record: 'importJob', expect: crimeScoped(CRIME_WRITE) },
+  {
+    method: 'GET',
+    url: '/api/records/imports/:id/rejections.csv',
+    recordScoped: true,
+    record: 'importJob',
+    expect: crimeScoped(CRIME_WRITE),
+  },
   { method: 'GET', url: '/api/audit', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/export.csv', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/verify', expect: roleIn('system_admin', 'auditor') },
@@ -567,6 +616,22 @@ for (const dialect of dialects()) {
       evidenceHead = ownItem.registrationHash;
       photos.own = (await made201(officer, `/api/evidence/${records.evidence.own}/photos`, PNG, { 'content-type': 'image/png' })).id;
       photos.other = (await made201(jalOfficer, `/api/evidence/${records.evidence.other}/photos`, PNG, { 'content-type': 'image/png' })).id;
+      // Crime records located in each state, and an import job of each state's agency.
+      await create('matriz.jal.analista', otherAgency, ['analyst']);
+      const jalAnalyst = await enrol(p, 'matriz.jal.analista', PASSWORD);
+      const analyst = sessions.get('analyst')!;
+      const crime = async (s: Session, where: { lat: number; lon: number }) => {
+        const r = await as(p, s)('POST', '/api/records/crimes', { classificationCode: '1.1.1.1', occurredOn: '2025-01-10', ...where });
+        expect(r.statusCode, r.body).toBe(201);
+        return r.json().id as string;
+      };
+      records.crime = {
+        own: await crime(analyst, { lat: 19.4326, lon: -99.1332 }),
+        other: await crime(jalAnalyst, { lat: 20.6767, lon: -103.3475 }),
+      };
+      const job = async (s: Session) =>
+        (await as(p, s)('POST', '/api/records/imports', { fileName: 'x.csv', mappingName: 'cdmx-ssp' })).json().id as string;
+      records.importJob = { own: await job(analyst), other: await job(jalAnalyst) };
     }, 300_000);
     afterAll(async () => p?.close());
 
@@ -639,7 +704,7 @@ for (const dialect of dialects()) {
             const got: Expect | string =
               r.statusCode === 403
                 ? 'deny'
-                : r.statusCode === 404 || (r.statusCode === 400 && /agency_not_found|agency_parent/.test(r.body))
+                : r.statusCode === 404 || (r.statusCode === 400 && /agency_not_found|agency_parent|outside_jurisdiction/.test(r.body))
                   ? 'hidden'
                   : // 409: access passed and a business rule answered (e.g. the call was closed by an earlier role).
                     r.statusCode < 300 || r.statusCode === 409 || (c.url === '/api/session/password' && r.statusCode === 400)

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/app.js';
 import { createUnit } from '../../src/dispatch/dispatch.service.js';
-import type { SignedIph } from '../../src/records/iph.deps.js';
 import { dialects } from '../support/dialects.js';
 import { as, login, startPlatform, type Session } from '../support/platform.js';
 
@@ -31,7 +30,6 @@ for (const dialect of dialects()) {
     let policiaGdl: Session;
     let mando: Session;
     let analista: Session;
-    const hookCalls: SignedIph[] = [];
 
     const post = (s: Session, url: string, body?: unknown) => as(p, s)('POST', url, body);
 
@@ -64,7 +62,6 @@ for (const dialect of dialects()) {
 
     beforeAll(async () => {
       p = await startPlatform(dialect);
-      p.records.onSigned = async (iph) => void hookCalls.push(iph);
       [operador, despacho, policia, policiaGdl, mando, analista] = [
         await login(p, 'operador'),
         await login(p, 'despacho'),
@@ -208,8 +205,12 @@ for (const dialect of dialects()) {
       // The signature is the SHA-256 of the canonical JSON of what was signed.
       const doc = { id: s.id, folio: s.folio, agencyId: s.agencyId, incidentId: s.incidentId, crimeCode: s.crimeCode, content: s.content };
       expect(s.signature.contentHash).toBe(sha256(canonical(doc)));
-      expect(hookCalls.map((h) => h.folio)).toContain(s.folio);
-      expect(hookCalls.find((h) => h.folio === s.folio)).toMatchObject({ crimeCode: '1.2.1', status: 'signed' });
+      // The signature fed the crime register in the same transaction: one record, keyed by the IPH, no persons in it.
+      const crimes = (await as(p, analista)('GET', '/api/records/crimes?source=iph')).json().records as Record<string, unknown>[];
+      const fromIph = crimes.filter((c) => c.sourceRef === s.id);
+      expect(fromIph).toHaveLength(1);
+      expect(fromIph[0]).toMatchObject({ classificationCode: '1.2.1', violent: true, source: 'iph', stateCode: '09' });
+      expect(JSON.stringify(fromIph[0])).not.toMatch(/María|Pérez/);
 
       // RA-5: a signed IPH is immutable through the API.
       const late = await patch(policia, { sections: { narrative: { text: 'otra versión' } } });
@@ -282,6 +283,32 @@ for (const dialect of dialects()) {
         .where('action', '=', 'iph.read')
         .execute();
       expect(reads.map((x) => x.actorUsername)).toContain('mando');
+    });
+
+    it('refuses the signature, naming the IPH field, when the crime register cannot take the report', async () => {
+      const inc = await attendedIncident();
+      const iph = (await post(policia, '/api/iph', { incidentId: inc.id })).json();
+      const patch = (body: unknown) => as(p, policia)('PATCH', `/api/iph/${iph.id}`, body);
+      const sign = () => post(policia, `/api/iph/${iph.id}/sign`, { password: 'Demo-OpenC5-2026!' });
+      const narrative = { narrative: { text: 'Se atendió el reporte en el lugar.' } };
+      // A code of the right shape that the SESNSP catalogue does not have.
+      expect((await patch({ crimeCode: '9.9.9', sections: narrative })).statusCode).toBe(200);
+      const unknown = await sign();
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().error.field).toBe('crimeCode');
+      // Theft of a passer-by (4.1.5) says nothing about violence by itself: the report must.
+      expect((await patch({ crimeCode: '4.1.5' })).statusCode).toBe(200);
+      const violence = await sign();
+      expect(violence.statusCode, violence.body).toBe(400);
+      expect(violence.json().error.field).toBe('sections.knowledge.withViolence');
+      const now = (await as(p, policia)('GET', `/api/iph/${iph.id}`)).json();
+      expect(now.status).toBe('draft');
+      const crimes = (await as(p, analista)('GET', '/api/records/crimes?source=iph')).json().records as Record<string, unknown>[];
+      expect(crimes.some((c) => c.sourceRef === iph.id)).toBe(false);
+      expect((await patch({ sections: { knowledge: { ...now.content.knowledge, withViolence: true } } })).statusCode).toBe(200);
+      expect((await sign()).statusCode).toBe(200);
+      const after = (await as(p, analista)('GET', '/api/records/crimes?source=iph')).json().records as Record<string, unknown>[];
+      expect(after.find((c) => c.sourceRef === iph.id)).toMatchObject({ violent: true });
     });
 
     it('lists my and our IPHs without people’s data', async () => {

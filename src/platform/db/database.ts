@@ -96,6 +96,9 @@ export function openDatabase(opts: OpenOptions): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // A 64 MiB page cache (the default is 2 MiB): bulk imports of crime records write into indexes far
+  // larger than that, and re-reading index pages from the OS for every batch halved their rate.
+  sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
   return { kind: 'sqlite', db, location: file, close: () => db.destroy(), write: groupCommitWriter(db, 'begin immediate') };
 }

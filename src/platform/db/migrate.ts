@@ -5,6 +5,7 @@ import { geoMigrations } from '../../geo/geo.migrations.js';
 import { identityMigrations } from '../../identity/identity.migrations.js';
 import { dispatchMigrations } from '../../dispatch/dispatch.migrations.js';
 import { iphMigrations } from '../../records/iph.migrations.js';
+import { recordsMigrations } from '../../records/records.migrations.js';
 
 /** Column types that differ between the two dialects. */
 export type ColumnTypes = {
@@ -26,7 +27,7 @@ export type ModuleMigration = (db: Kysely<unknown>, types: ColumnTypes, kind: Da
  * (`NNNN-module-what`). Names are never renamed once released.
  */
 export function allMigrations(): Record<string, ModuleMigration> {
-  return { ...geoMigrations, ...identityMigrations, ...dispatchMigrations, ...iphMigrations };
+  return { ...geoMigrations, ...identityMigrations, ...dispatchMigrations, ...recordsMigrations, ...iphMigrations };
 }
 
 function provider(kind: DatabaseKind): MigrationProvider {

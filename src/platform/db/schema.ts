@@ -7,5 +7,7 @@ import type { GeoTables } from '../../geo/geo.store.js';
 import type { IdentityTables } from '../../identity/identity.store.js';
 import type { DispatchTables } from '../../dispatch/dispatch.store.js';
 import type { IphTables } from '../../records/iph.store.js';
+import type { CrimeTables } from '../../records/crime.store.js';
+import type { ImportTables } from '../../records/import.store.js';
 
-export interface Database extends GeoTables, IdentityTables, DispatchTables, IphTables {}
+export interface Database extends GeoTables, IdentityTables, DispatchTables, IphTables, CrimeTables, ImportTables {}

@@ -77,6 +77,7 @@ export const IPH_SPECS: { part: IphEditablePart; fields: FieldSpec[] }[] = [
       text('emergencyFolio', 40),
       when('knownAt'),
       when('arrivedAt'),
+      yes('withViolence'),
     ],
   },
   {

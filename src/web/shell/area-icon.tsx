@@ -10,6 +10,8 @@ const PATHS: Record<AreaId, string> = {
   field: 'M12 3l7 3v5c0 5-3 8-7 10-4-2-7-5-7-10V6z M9 12l2 2 4-4',
   records: 'M7 3h8l4 4v14H7z M15 3v4h4 M10 11h6 M10 15h6 M4 7v14h11',
   video: 'M3 7h12v10H3z M15 10l6-3v10l-6-3',
+  crimeRecords: 'M5 3h14v18H5z M8 7h8 M8 11h8 M8 15h5',
+  crimeImport: 'M12 3v12 M7 10l5 5 5-5 M4 17v4h16v-4',
   crimeMap: 'M9 4 3 6v14l6-2 6 2 6-2V4l-6 2-6-2z M9 4v14 M15 6v14',
   fusion:
     'M12 12m-3 0a3 3 0 1 0 6 0a3 3 0 1 0-6 0 M12 3v3 M12 18v3 M3 12h3 M18 12h3 M5.6 5.6l2.1 2.1 M16.3 16.3l2.1 2.1 M5.6 18.4l2.1-2.1 M16.3 7.7l2.1-2.1',

@@ -8,6 +8,8 @@ export type AreaId =
   | 'field'
   | 'records'
   | 'video'
+  | 'crimeRecords'
+  | 'crimeImport'
   | 'crimeMap'
   | 'fusion'
   | 'training'
@@ -25,6 +27,8 @@ export const AREAS: readonly Area[] = [
   { id: 'field', roles: ['field_officer'], path: '/campo' },
   { id: 'records', roles: ['field_officer', 'commander', 'prosecutor_liaison'], path: '/iph' },
   { id: 'video', roles: ['camera_operator'] },
+  { id: 'crimeRecords', roles: ['analyst', 'commander', 'fusion_analyst', 'agency_admin', 'system_admin'], path: '/registros' },
+  { id: 'crimeImport', roles: ['analyst', 'agency_admin', 'system_admin'], path: '/registros/importar' },
   { id: 'crimeMap', roles: ['analyst', 'commander'] },
   { id: 'fusion', roles: ['fusion_analyst'] },
   { id: 'training', roles: ['training_officer'] },
@@ -49,3 +53,6 @@ export const RECORDS_ROLES: readonly Role[] = ['field_officer', 'commander', 'pr
 export const METRICS_ROLES: readonly Role[] = ['supervisor', 'commander', 'analyst', 'auditor'];
 /** Per-agency dispatch settings (/despacho/ajustes): who the server lets change them (action dispatch.settings). */
 export const SETTINGS_ROLES: readonly Role[] = ['supervisor', 'agency_admin', 'system_admin'];
+/** Crime records (/registros): those who read them; the import page (/registros/importar) for analysts and administrators. */
+export const CRIME_READ_ROLES: readonly Role[] = ['analyst', 'commander', 'fusion_analyst', 'agency_admin', 'system_admin'];
+export const CRIME_IMPORT_ROLES: readonly Role[] = ['analyst', 'agency_admin', 'system_admin'];

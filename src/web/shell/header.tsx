@@ -3,7 +3,16 @@ import { useTranslation } from 'react-i18next';
 import { useApp, useSession } from '../app-context.js';
 import { Link, useLocation } from '../router.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
-import { ADMIN_ROLES, AUDIT_ROLES, CONSOLE_ROLES, FIELD_ROLES, METRICS_ROLES, RECORDS_ROLES, hasAnyRole } from './areas.js';
+import {
+  ADMIN_ROLES,
+  AUDIT_ROLES,
+  CONSOLE_ROLES,
+  CRIME_READ_ROLES,
+  FIELD_ROLES,
+  METRICS_ROLES,
+  RECORDS_ROLES,
+  hasAnyRole,
+} from './areas.js';
 import { LanguageSwitch } from './language-switch.js';
 
 /** The dark header: product, main navigation, who is signed in, language and sign-out. */
@@ -37,6 +46,7 @@ export function Header() {
     { to: '/campo', label: t('shell.nav.field'), show: hasAnyRole(roles, FIELD_ROLES), testId: 'nav-field' },
     { to: '/iph', label: t('shell.nav.records'), show: hasAnyRole(roles, RECORDS_ROLES), testId: 'nav-records' },
     { to: '/metricas', label: t('shell.nav.metrics'), show: hasAnyRole(roles, METRICS_ROLES), testId: 'nav-metrics' },
+    { to: '/registros', label: t('shell.nav.crimeRecords'), show: hasAnyRole(roles, CRIME_READ_ROLES), testId: 'nav-crime-records' },
     { to: '/admin', label: t('shell.nav.admin'), show: hasAnyRole(roles, ADMIN_ROLES), testId: 'nav-admin' },
     { to: '/audit', label: t('shell.nav.audit'), show: hasAnyRole(roles, AUDIT_ROLES), testId: 'nav-audit' },
   ].filter((n) => n.show);

@@ -3,7 +3,17 @@ import { useTranslation } from 'react-i18next';
 import { useApp, useSession } from '../app-context.js';
 import { Link, useLocation } from '../router.js';
 import { AccountPage } from './account-page.js';
-import { ADMIN_ROLES, AUDIT_ROLES, CONSOLE_ROLES, FIELD_ROLES, METRICS_ROLES, SETTINGS_ROLES, hasAnyRole } from './areas.js';
+import {
+  ADMIN_ROLES,
+  AUDIT_ROLES,
+  CONSOLE_ROLES,
+  CRIME_IMPORT_ROLES,
+  CRIME_READ_ROLES,
+  FIELD_ROLES,
+  METRICS_ROLES,
+  SETTINGS_ROLES,
+  hasAnyRole,
+} from './areas.js';
 import { Header } from './header.js';
 import { HomePage } from './home-page.js';
 import { IdleGuard } from './idle-guard.js';
@@ -15,6 +25,8 @@ const FieldPage = lazy(() => import('../dispatch/field-page.js'));
 const MetricsPage = lazy(() => import('../metrics/metrics-page.js'));
 const DispatchSettingsPage = lazy(() => import('../dispatch/settings-page.js'));
 const RecordsRoutes = lazy(() => import('../records/iph-routes.js'));
+const RecordsPage = lazy(() => import('../records/records-page.js'));
+const ImportPage = lazy(() => import('../records/import-page.js'));
 
 function Message({ text, testId }: { text: string; testId: string }) {
   const { t } = useTranslation();
@@ -51,6 +63,12 @@ function Routes() {
   }
   // IPH, detentions, evidence: the module checks the roles itself (src/web/records/iph-routes.tsx).
   if (/^\/(iph|detenciones|indicios)(\/|$)/.test(path)) return <RecordsRoutes />;
+  if (path === '/registros') {
+    return hasAnyRole(roles, CRIME_READ_ROLES) ? <RecordsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
+  if (path === '/registros/importar') {
+    return hasAnyRole(roles, CRIME_IMPORT_ROLES) ? <ImportPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
   if (path === '/campo') {
     return hasAnyRole(roles, FIELD_ROLES) ? <FieldPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
@@ -71,9 +89,11 @@ export function Shell() {
         ? 'shell.nav.audit'
         : path === '/metricas'
           ? 'shell.nav.metrics'
-          : path === '/account'
-            ? 'shell.nav.account'
-            : 'shell.nav.home';
+          : path.startsWith('/registros')
+            ? 'shell.nav.crimeRecords'
+            : path === '/account'
+              ? 'shell.nav.account'
+              : 'shell.nav.home';
     document.title = `${t(key)} · ${platform?.name ?? t('common.appName')}`;
   }, [path, platform, t]);
 

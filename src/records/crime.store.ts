@@ -1,0 +1,318 @@
+import crypto from 'node:crypto';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
+import type { DatabaseKind } from '../platform/db/database.js';
+import type { CrimeRecord, CrimeSource, CrimeStatus } from './crime.types.js';
+
+type Ts = string;
+export interface CrimeTables {
+  crimeRecord: {
+    id: string;
+    classificationCode: string;
+    occurredOn: string;
+    occurredTime: string | null;
+    lat: number;
+    lon: number;
+    stateCode: string;
+    municipalityCode: string;
+    coloniaId: string | null;
+    quadrantId: string | null;
+    h3R7: string;
+    h3R8: string;
+    h3R9: string;
+    h3R10: string;
+    violent: number;
+    status: string;
+    source: string;
+    sourceRef: string | null;
+    sourceDataset: string;
+    sourceId: string;
+    ownerAgencyId: string | null;
+    createdAt: Ts;
+    createdBy: string | null;
+  };
+  crimeIdempotencyKey: { userId: string; key: string; requestHash: string; response: string; createdAt: Ts };
+}
+
+export type Q = Kysely<Database> | Transaction<Database>;
+export type CrimeRow = CrimeTables['crimeRecord'];
+
+// ── record ids ──────────────────────────────────────────────────────────────
+const randomPool = Buffer.alloc(8192);
+let randomAt = randomPool.length;
+let lastMs = 0;
+let sequence = 0;
+/**
+ * A time-ordered UUID (RFC 9562 version 7: milliseconds, a 12-bit sequence, 62 random bits).
+ * Records are keyed by it because a bulk import appends to the primary-key index instead of
+ * writing at random places in it (random version-4 keys made SQLite's inserts page through the
+ * whole index once it outgrew the cache).
+ */
+export function timeOrderedId(now = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = 0;
+  } else if (++sequence > 0xfff) {
+    lastMs++;
+    sequence = 0;
+  }
+  if (randomAt + 8 > randomPool.length) {
+    crypto.randomFillSync(randomPool);
+    randomAt = 0;
+  }
+  randomPool[randomAt] = (randomPool[randomAt] & 0x3f) | 0x80; // the RFC 4122 variant
+  const rand = randomPool.toString('hex', randomAt, randomAt + 8);
+  randomAt += 8;
+  const ms = lastMs.toString(16).padStart(12, '0');
+  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${sequence.toString(16).padStart(3, '0')}-${rand.slice(0, 4)}-${rand.slice(4)}`;
+}
+
+export function toRecord(r: CrimeRow): CrimeRecord {
+  return {
+    id: r.id,
+    classificationCode: r.classificationCode,
+    occurredOn: r.occurredOn,
+    occurredTime: r.occurredTime,
+    lat: Number(r.lat),
+    lon: Number(r.lon),
+    stateCode: r.stateCode,
+    municipalityCode: r.municipalityCode,
+    coloniaId: r.coloniaId,
+    quadrantId: r.quadrantId,
+    h3: { r7: r.h3R7, r8: r.h3R8, r9: r.h3R9, r10: r.h3R10 },
+    violent: Number(r.violent) === 1,
+    status: r.status as CrimeStatus,
+    source: r.source as CrimeSource,
+    sourceRef: r.sourceRef,
+    sourceDataset: r.sourceDataset,
+    sourceId: r.sourceId,
+    ownerAgencyId: r.ownerAgencyId,
+    createdAt: r.createdAt,
+  };
+}
+
+export function fromRecord(c: CrimeRecord, createdBy: string | null): CrimeRow {
+  return {
+    id: c.id,
+    classificationCode: c.classificationCode,
+    occurredOn: c.occurredOn,
+    occurredTime: c.occurredTime,
+    lat: c.lat,
+    lon: c.lon,
+    stateCode: c.stateCode,
+    municipalityCode: c.municipalityCode,
+    coloniaId: c.coloniaId,
+    quadrantId: c.quadrantId,
+    h3R7: c.h3.r7,
+    h3R8: c.h3.r8,
+    h3R9: c.h3.r9,
+    h3R10: c.h3.r10,
+    violent: c.violent ? 1 : 0,
+    status: c.status,
+    source: c.source,
+    sourceRef: c.sourceRef,
+    sourceDataset: c.sourceDataset,
+    sourceId: c.sourceId,
+    ownerAgencyId: c.ownerAgencyId,
+    createdAt: c.createdAt,
+    createdBy,
+  };
+}
+
+/** Inserts a record unless its (source, dataset, source id) exists; true when this call created it. */
+export async function insertRecord(q: Q, row: CrimeRow): Promise<boolean> {
+  const r = await q
+    .insertInto('crimeRecord')
+    .values(row)
+    .onConflict((oc) => oc.columns(['source', 'sourceDataset', 'sourceId']).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function getRecord(q: Q, id: string): Promise<CrimeRecord | undefined> {
+  const r = await q.selectFrom('crimeRecord').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toRecord(r) : undefined;
+}
+
+export async function getBySource(q: Q, source: CrimeSource, dataset: string, sourceId: string): Promise<CrimeRecord | undefined> {
+  const r = await q
+    .selectFrom('crimeRecord')
+    .selectAll()
+    .where('source', '=', source)
+    .where('sourceDataset', '=', dataset)
+    .where('sourceId', '=', sourceId)
+    .executeTakeFirst();
+  return r ? toRecord(r) : undefined;
+}
+
+// ── batches (bulk import) ───────────────────────────────────────────────────
+const BATCH_COLUMNS = [
+  'id',
+  'classification_code',
+  'occurred_on',
+  'occurred_time',
+  'lat',
+  'lon',
+  'state_code',
+  'municipality_code',
+  'colonia_id',
+  'quadrant_id',
+  'h3_r7',
+  'h3_r8',
+  'h3_r9',
+  'h3_r10',
+  'violent',
+  'status',
+  'source',
+  'source_ref',
+  'source_dataset',
+  'source_id',
+  'owner_agency_id',
+  'created_at',
+  'created_by',
+] as const;
+
+const batchSql = new Map<string, string>();
+/**
+ * The multi-row insert for `n` rows, built once per (dialect, n): the import sends
+ * thousands of batches of the same size, and a fixed SQL text is also what SQLite's
+ * statement cache keys on. Kysely's query builder is bypassed here on purpose: building
+ * and compiling a 23,000-value AST per batch cost more than the insert itself.
+ */
+function batchInsertSql(kind: DatabaseKind, n: number): string {
+  const key = `${kind}:${n}`;
+  let text = batchSql.get(key);
+  if (!text) {
+    const width = BATCH_COLUMNS.length;
+    const rows: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const ph = Array.from({ length: width }, (_, j) => (kind === 'postgres' ? `$${i * width + j + 1}` : '?'));
+      rows.push(`(${ph.join(',')})`);
+    }
+    text = `insert into crime_record (${BATCH_COLUMNS.join(',')}) values ${rows.join(',')} on conflict (source, source_dataset, source_id) do nothing`;
+    batchSql.set(key, text);
+  }
+  return text;
+}
+
+/** Inserts rows in one statement, skipping those whose source row exists; returns how many were inserted. */
+export async function insertRecordBatch(q: Q, kind: DatabaseKind, rows: CrimeRow[]): Promise<number> {
+  if (!rows.length) return 0;
+  const params: unknown[] = new Array(rows.length * BATCH_COLUMNS.length);
+  let k = 0;
+  for (const r of rows) {
+    params[k++] = r.id;
+    params[k++] = r.classificationCode;
+    params[k++] = r.occurredOn;
+    params[k++] = r.occurredTime;
+    params[k++] = r.lat;
+    params[k++] = r.lon;
+    params[k++] = r.stateCode;
+    params[k++] = r.municipalityCode;
+    params[k++] = r.coloniaId;
+    params[k++] = r.quadrantId;
+    params[k++] = r.h3R7;
+    params[k++] = r.h3R8;
+    params[k++] = r.h3R9;
+    params[k++] = r.h3R10;
+    params[k++] = r.violent;
+    params[k++] = r.status;
+    params[k++] = r.source;
+    params[k++] = r.sourceRef;
+    params[k++] = r.sourceDataset;
+    params[k++] = r.sourceId;
+    params[k++] = r.ownerAgencyId;
+    params[k++] = r.createdAt;
+    params[k++] = r.createdBy;
+  }
+  const result = await q.executeQuery(CompiledQuery.raw(batchInsertSql(kind, rows.length), params));
+  return Number(result.numAffectedRows ?? 0);
+}
+
+// ── reading ─────────────────────────────────────────────────────────────────
+/** Who may see which records: everything, or the records of a place plus those the agency subtree owns. */
+export type CrimeScope =
+  { all: true } | { all: false; stateCode: string | null; municipalityCode: string | null; ownerAgencyIds: readonly string[] };
+
+export type CrimeFilter = {
+  scope: CrimeScope;
+  /** Classification codes (a node and its descendants). */
+  codes?: string[];
+  from?: string;
+  to?: string;
+  stateCode?: string;
+  municipalityCode?: string;
+  coloniaId?: string;
+  quadrantId?: string;
+  h3?: { resolution: 7 | 8 | 9 | 10; cell: string };
+  bbox?: [number, number, number, number];
+  violent?: boolean;
+  status?: CrimeStatus;
+  source?: CrimeSource;
+  sourceRef?: string;
+  /** Keyset paging: records strictly after this one in (occurredOn desc, id desc) order. */
+  after?: { occurredOn: string; id: string };
+  limit: number;
+};
+
+export async function listRecords(q: Q, f: CrimeFilter): Promise<CrimeRecord[]> {
+  let query = q.selectFrom('crimeRecord').selectAll().orderBy('occurredOn', 'desc').orderBy('id', 'desc').limit(f.limit);
+  const s = f.scope;
+  if (!s.all) {
+    query = query.where((eb) =>
+      eb.or([
+        // A municipality's code starts with its state's: saying the state lets the (state, date) index serve.
+        ...(s.municipalityCode
+          ? [eb.and([eb('stateCode', '=', s.municipalityCode.slice(0, 2)), eb('municipalityCode', '=', s.municipalityCode)])]
+          : s.stateCode
+            ? [eb('stateCode', '=', s.stateCode)]
+            : []),
+        ...(s.ownerAgencyIds.length ? [eb('ownerAgencyId', 'in', [...s.ownerAgencyIds])] : []),
+        sql<boolean>`1 = 0`,
+      ]),
+    );
+  }
+  if (f.codes) query = query.where('classificationCode', 'in', f.codes.length ? f.codes : ['']);
+  if (f.from) query = query.where('occurredOn', '>=', f.from);
+  if (f.to) query = query.where('occurredOn', '<=', f.to);
+  if (f.stateCode) query = query.where('stateCode', '=', f.stateCode);
+  if (f.municipalityCode)
+    query = query.where('stateCode', '=', f.municipalityCode.slice(0, 2)).where('municipalityCode', '=', f.municipalityCode);
+  if (f.coloniaId) query = query.where('coloniaId', '=', f.coloniaId);
+  if (f.quadrantId) query = query.where('quadrantId', '=', f.quadrantId);
+  if (f.h3) {
+    const column = ({ 7: 'h3R7', 8: 'h3R8', 9: 'h3R9', 10: 'h3R10' } as const)[f.h3.resolution];
+    query = query.where(column, '=', f.h3.cell);
+  }
+  if (f.bbox) {
+    const [minLon, minLat, maxLon, maxLat] = f.bbox;
+    query = query.where('lon', '>=', minLon).where('lon', '<=', maxLon).where('lat', '>=', minLat).where('lat', '<=', maxLat);
+  }
+  if (f.violent !== undefined) query = query.where('violent', '=', f.violent ? 1 : 0);
+  if (f.status) query = query.where('status', '=', f.status);
+  if (f.source) query = query.where('source', '=', f.source);
+  if (f.sourceRef) query = query.where('sourceRef', '=', f.sourceRef);
+  if (f.after) {
+    const a = f.after;
+    query = query.where((eb) =>
+      eb.or([eb('occurredOn', '<', a.occurredOn), eb.and([eb('occurredOn', '=', a.occurredOn), eb('id', '<', a.id)])]),
+    );
+  }
+  return (await query.execute()).map(toRecord);
+}
+
+export async function countBySourceRef(q: Q, sourceRef: string): Promise<number> {
+  const r = await q
+    .selectFrom('crimeRecord')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('sourceRef', '=', sourceRef)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+// ── idempotency ─────────────────────────────────────────────────────────────
+export async function getIdempotency(q: Q, userId: string, key: string) {
+  return q.selectFrom('crimeIdempotencyKey').selectAll().where('userId', '=', userId).where('key', '=', key).executeTakeFirst();
+}
+export const insertIdempotency = (q: Q, row: CrimeTables['crimeIdempotencyKey']) =>
+  q.insertInto('crimeIdempotencyKey').values(row).execute();
