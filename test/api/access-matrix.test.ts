@@ -602,7 +602,7 @@ for (const dialect of dialects()) {
         crimeCode: '1.2.1',
         sections: {
           knowledge: { how: 'flagrancy', knownAt: new Date().toISOString() },
-          place: { stateCode: '09', municipalityCode: '09015' },
+          place: { stateCode: '09', municipalityCode: '09015', lat: 19.4326, lon: -99.1332 },
           narrative: { text: 'Narrativa de prueba.' },
         },
       });
