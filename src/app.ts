@@ -22,6 +22,9 @@ import { metricsRoutes } from './dispatch/metrics.routes.js';
 import { settingsRoutes } from './dispatch/settings.routes.js';
 import { loadDemoDispatch } from './dispatch/demo-dispatch.js';
 import { checkTimers } from './dispatch/board.service.js';
+import { createIndicatorsDeps, loadSeedData, type IndicatorsDeps } from './indicators/indicators.service.js';
+import { indicatorsRoutes } from './indicators/indicators.routes.js';
+import { dispatch911Adapter } from './indicators/adapters.js';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,6 +40,8 @@ export type Platform = {
   catalogueLoaded: boolean;
   /** The dispatch module's services (tests call them directly, e.g. the supervisor timers). */
   dispatch: DispatchDeps;
+  /** The crime indicators module's services and caches. */
+  indicators: IndicatorsDeps;
   close: () => Promise<void>;
 };
 
@@ -76,6 +81,9 @@ export async function createPlatform(
     const demoAccounts = config.demo ? await loadDemoOrganisation(identityDeps, jurisdiction) : [];
     const dispatch: DispatchDeps = { handle, config, geo, catalogue: createDispatchCatalogue(), bus: createEventBus() };
     if (config.demo) await loadDemoDispatch(dispatch);
+    // Official crime statistics shipped with the code (src/indicators/data), loaded once like the geography.
+    const indicators = createIndicatorsDeps(handle, geo);
+    await loadSeedData(indicators);
 
     const app = await buildServer(ctx, { logger: opts.logger, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
     registerAccessHook(app, ctx);
@@ -86,6 +94,8 @@ export async function createPlatform(
     await transferRoutes(app, dispatch);
     await metricsRoutes(app, dispatch);
     await settingsRoutes(app, dispatch);
+    // The records module's crime-records adapter (src/indicators/adapters.ts, CrimeRecordsAdapter) joins `platform` once it exists.
+    await indicatorsRoutes(app, indicators, { platform: [dispatch911Adapter(dispatch)] });
     await app.ready();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =
@@ -101,6 +111,7 @@ export async function createPlatform(
       demoAccounts,
       catalogueLoaded,
       dispatch,
+      indicators,
       close: async () => {
         if (timers) clearInterval(timers);
         await app.close();

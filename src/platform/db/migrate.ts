@@ -4,6 +4,7 @@ import type { Db, DatabaseKind } from './database.js';
 import { geoMigrations } from '../../geo/geo.migrations.js';
 import { identityMigrations } from '../../identity/identity.migrations.js';
 import { dispatchMigrations } from '../../dispatch/dispatch.migrations.js';
+import { indicatorsMigrations } from '../../indicators/indicators.migrations.js';
 
 /** Column types that differ between the two dialects. */
 export type ColumnTypes = {
@@ -25,7 +26,7 @@ export type ModuleMigration = (db: Kysely<unknown>, types: ColumnTypes, kind: Da
  * (`NNNN-module-what`). Names are never renamed once released.
  */
 export function allMigrations(): Record<string, ModuleMigration> {
-  return { ...geoMigrations, ...identityMigrations, ...dispatchMigrations };
+  return { ...geoMigrations, ...identityMigrations, ...dispatchMigrations, ...indicatorsMigrations };
 }
 
 function provider(kind: DatabaseKind): MigrationProvider {

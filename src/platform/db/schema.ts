@@ -6,5 +6,6 @@
 import type { GeoTables } from '../../geo/geo.store.js';
 import type { IdentityTables } from '../../identity/identity.store.js';
 import type { DispatchTables } from '../../dispatch/dispatch.store.js';
+import type { IndicatorTables } from '../../indicators/indicators.store.js';
 
-export interface Database extends GeoTables, IdentityTables, DispatchTables {}
+export interface Database extends GeoTables, IdentityTables, DispatchTables, IndicatorTables {}
