@@ -12,6 +12,8 @@ import { AGENCY_KINDS, AGENCY_LEVELS, ROLES, type AgencyKind, type AgencyLevel, 
 import { municipalityState, stateExists } from './geo/geo.store.js';
 import { createGeoService } from './geo/geo.service.js';
 import { loadGeography } from './app.js';
+import { createIndicatorsDeps } from './indicators/indicators.service.js';
+import { INDICATORS_USAGE, runIndicatorsCommand } from './indicators/indicators.cli.js';
 
 const USAGE = `Uso: npm run cli -- <comando>
 
@@ -25,6 +27,7 @@ const USAGE = `Uso: npm run cli -- <comando>
   user roles <usuario> r1,r2           Asigna roles
   user unlock|reset-mfa|disable|enable <usuario>
   user password <usuario> <contraseña>
+${INDICATORS_USAGE}
 
 Roles: ${ROLES.join(', ')}
 Tipos de institución: ${AGENCY_KINDS.join(', ')}`;
@@ -46,6 +49,19 @@ async function main(argv: string[]): Promise<number> {
       roles: { type: 'string' },
       password: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      // indicators
+      crime: { type: 'string' },
+      source: { type: 'string' },
+      release: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      period: { type: 'string' },
+      area: { type: 'string' },
+      population: { type: 'string' },
+      by: { type: 'string' },
+      limit: { type: 'string' },
+      'confirm-removals': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
     },
   });
   const [group, command, ...rest] = positionals;
@@ -74,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
   };
   try {
     await migrateToLatest(handle);
+    if (group === 'indicators') return await runIndicatorsCommand(createIndicatorsDeps(handle, createGeoService()), command, values, rest);
     switch (`${group} ${command ?? ''}`.trim()) {
       case 'audit verify': {
         const r = await verifyAudit(handle);
