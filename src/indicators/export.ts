@@ -19,6 +19,7 @@ function cell(v: Cell): string {
 }
 
 const line = (cells: Cell[]) => cells.map(cell).join(',');
+const areaName = (code: string, name: string, lang: Language) => (code === '00' ? (lang === 'es' ? 'Nacional' : 'National') : name);
 
 const HEAD = {
   es: { source: 'fuente', methodology: 'metodologia', unit: 'unidad', release: 'publicacion', crime: 'delito', population: 'poblacion' },
@@ -74,7 +75,7 @@ export function changeCsv(t: ChangeTable, lang: Language): string {
     lines.push(
       line([
         r.code,
-        r.name,
+        areaName(r.code, r.name, lang),
         t.a.label,
         t.b.label,
         r.countA,
@@ -111,7 +112,19 @@ export function rankingCsv(t: RankingTable, lang: Language): string {
       : ['rank', 'code', 'area', 'period', 'count', 'mean_population', 'rate_100k', 'share_of_national_pct'];
   const lines = [line([...head, ...provenanceHead(lang)])];
   for (const r of t.rows)
-    lines.push(line([r.rank, r.code, r.name, t.period.label, r.count, r.population, r.rate, r.share, ...provenance(t.meta, lang)]));
+    lines.push(
+      line([
+        r.rank,
+        r.code,
+        areaName(r.code, r.name, lang),
+        t.period.label,
+        r.count,
+        r.population,
+        r.rate,
+        r.share,
+        ...provenance(t.meta, lang),
+      ]),
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -138,7 +151,18 @@ export function seriesCsv(t: SeriesTable, lang: Language): string {
   const lines = [line([...head, ...provenanceHead(lang)])];
   for (const r of t.annual) {
     lines.push(
-      line([t.area.code, t.area.name, r.year, r.months, r.count, r.population, r.rate, r.annualised, r.share, ...provenance(t.meta, lang)]),
+      line([
+        t.area.code,
+        areaName(t.area.code, t.area.name, lang),
+        r.year,
+        r.months,
+        r.count,
+        r.population,
+        r.rate,
+        r.annualised,
+        r.share,
+        ...provenance(t.meta, lang),
+      ]),
     );
   }
   return lines.join('\n') + '\n';
@@ -148,6 +172,7 @@ export function monthlyCsv(t: SeriesTable, lang: Language): string {
   const head =
     lang === 'es' ? ['clave', 'area', 'mes', 'conteo', 'suma_12_meses'] : ['code', 'area', 'month', 'count', 'moving_12_month_sum'];
   const lines = [line([...head, ...provenanceHead(lang)])];
-  for (const r of t.monthly) lines.push(line([t.area.code, t.area.name, r.month, r.count, r.sum12, ...provenance(t.meta, lang)]));
+  for (const r of t.monthly)
+    lines.push(line([t.area.code, areaName(t.area.code, t.area.name, lang), r.month, r.count, r.sum12, ...provenance(t.meta, lang)]));
   return lines.join('\n') + '\n';
 }

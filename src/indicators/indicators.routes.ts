@@ -199,6 +199,7 @@ const catalogueResult = z.object({
     }),
   ),
   crimes: z.array(z.object({ key: z.enum(CRIME_KEYS), family: z.string() })),
+  states: z.array(z.object({ code: z.string(), name: z.string() })),
   populations: z.array(
     z.object({
       id: z.enum(POPULATION_IDS),

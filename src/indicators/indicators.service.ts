@@ -919,6 +919,7 @@ export async function catalogue(deps: IndicatorsDeps) {
         })),
     })),
     crimes: Object.values(CRIMES).map((c) => ({ key: c.key, family: c.family })),
+    states: areasOf(deps).states.map((x) => ({ code: x.code, name: x.name })),
     populations: Object.values(POPULATIONS).map((def) => {
       const loaded = pops.find((x) => x.id === (def.basis ?? def.id));
       const census = (def.basis ?? def.id) === 'censo-2020';

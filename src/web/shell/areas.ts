@@ -1,7 +1,18 @@
 import type { Role } from '../api.js';
 
 export type AreaId =
-  'dispatch' | 'dispatchSettings' | 'metrics' | 'command' | 'field' | 'video' | 'crimeMap' | 'fusion' | 'training' | 'admin' | 'audit';
+  | 'dispatch'
+  | 'dispatchSettings'
+  | 'metrics'
+  | 'indicators'
+  | 'command'
+  | 'field'
+  | 'video'
+  | 'crimeMap'
+  | 'fusion'
+  | 'training'
+  | 'admin'
+  | 'audit';
 
 /** A work area of the platform; `path` is set once the area is live. */
 export type Area = { id: AreaId; roles: readonly Role[]; path?: string };
@@ -10,6 +21,7 @@ export const AREAS: readonly Area[] = [
   { id: 'dispatch', roles: ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'commander'], path: '/despacho' },
   { id: 'dispatchSettings', roles: ['supervisor', 'agency_admin', 'system_admin'], path: '/despacho/ajustes' },
   { id: 'metrics', roles: ['supervisor', 'commander', 'analyst', 'auditor'], path: '/metricas' },
+  { id: 'indicators', roles: ['analyst', 'commander', 'fusion_analyst', 'supervisor', 'auditor', 'system_admin'], path: '/indicadores' },
   { id: 'command', roles: ['commander'] },
   { id: 'field', roles: ['field_officer'], path: '/campo' },
   { id: 'video', roles: ['camera_operator'] },
@@ -35,3 +47,9 @@ export const FIELD_ROLES: readonly Role[] = ['field_officer', 'dispatcher', 'sup
 export const METRICS_ROLES: readonly Role[] = ['supervisor', 'commander', 'analyst', 'auditor'];
 /** Per-agency dispatch settings (/despacho/ajustes): who the server lets change them (action dispatch.settings). */
 export const SETTINGS_ROLES: readonly Role[] = ['supervisor', 'agency_admin', 'system_admin'];
+/** Crime indicators (/indicadores): who the server lets read them (action indicators.read). */
+export const INDICATORS_ROLES: readonly Role[] = ['analyst', 'commander', 'fusion_analyst', 'supervisor', 'auditor', 'system_admin'];
+/** Loading a release (action indicators.import). */
+export const INDICATORS_IMPORT_ROLES: readonly Role[] = ['system_admin'];
+/** The platform's own 911 data through the indicators (action indicators.platform). */
+export const INDICATORS_PLATFORM_ROLES: readonly Role[] = ['supervisor', 'commander', 'analyst', 'auditor'];

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useApp, useSession } from '../app-context.js';
 import { Link, useLocation } from '../router.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
-import { ADMIN_ROLES, AUDIT_ROLES, CONSOLE_ROLES, FIELD_ROLES, METRICS_ROLES, hasAnyRole } from './areas.js';
+import { ADMIN_ROLES, AUDIT_ROLES, CONSOLE_ROLES, FIELD_ROLES, INDICATORS_ROLES, METRICS_ROLES, hasAnyRole } from './areas.js';
 import { LanguageSwitch } from './language-switch.js';
 
 /** The dark header: product, main navigation, who is signed in, language and sign-out. */
@@ -36,6 +36,7 @@ export function Header() {
     { to: '/despacho', label: t('shell.nav.dispatch'), show: hasAnyRole(roles, CONSOLE_ROLES), testId: 'nav-dispatch' },
     { to: '/campo', label: t('shell.nav.field'), show: hasAnyRole(roles, FIELD_ROLES), testId: 'nav-field' },
     { to: '/metricas', label: t('shell.nav.metrics'), show: hasAnyRole(roles, METRICS_ROLES), testId: 'nav-metrics' },
+    { to: '/indicadores', label: t('shell.nav.indicators'), show: hasAnyRole(roles, INDICATORS_ROLES), testId: 'nav-indicators' },
     { to: '/admin', label: t('shell.nav.admin'), show: hasAnyRole(roles, ADMIN_ROLES), testId: 'nav-admin' },
     { to: '/audit', label: t('shell.nav.audit'), show: hasAnyRole(roles, AUDIT_ROLES), testId: 'nav-audit' },
   ].filter((n) => n.show);

@@ -3,7 +3,16 @@ import { useTranslation } from 'react-i18next';
 import { useApp, useSession } from '../app-context.js';
 import { Link, useLocation } from '../router.js';
 import { AccountPage } from './account-page.js';
-import { ADMIN_ROLES, AUDIT_ROLES, CONSOLE_ROLES, FIELD_ROLES, METRICS_ROLES, SETTINGS_ROLES, hasAnyRole } from './areas.js';
+import {
+  ADMIN_ROLES,
+  AUDIT_ROLES,
+  CONSOLE_ROLES,
+  FIELD_ROLES,
+  INDICATORS_ROLES,
+  METRICS_ROLES,
+  SETTINGS_ROLES,
+  hasAnyRole,
+} from './areas.js';
 import { Header } from './header.js';
 import { HomePage } from './home-page.js';
 import { IdleGuard } from './idle-guard.js';
@@ -14,6 +23,7 @@ const ConsolePage = lazy(() => import('../dispatch/console-page.js'));
 const FieldPage = lazy(() => import('../dispatch/field-page.js'));
 const MetricsPage = lazy(() => import('../metrics/metrics-page.js'));
 const DispatchSettingsPage = lazy(() => import('../dispatch/settings-page.js'));
+const IndicatorsPage = lazy(() => import('../indicators/indicators-page.js'));
 
 function Message({ text, testId }: { text: string; testId: string }) {
   const { t } = useTranslation();
@@ -48,6 +58,9 @@ function Routes() {
   if (path === '/metricas') {
     return hasAnyRole(roles, METRICS_ROLES) ? <MetricsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
+  if (path === '/indicadores' || path.startsWith('/indicadores/')) {
+    return hasAnyRole(roles, INDICATORS_ROLES) ? <IndicatorsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
   if (path === '/campo') {
     return hasAnyRole(roles, FIELD_ROLES) ? <FieldPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
@@ -68,9 +81,11 @@ export function Shell() {
         ? 'shell.nav.audit'
         : path === '/metricas'
           ? 'shell.nav.metrics'
-          : path === '/account'
-            ? 'shell.nav.account'
-            : 'shell.nav.home';
+          : path.startsWith('/indicadores')
+            ? 'shell.nav.indicators'
+            : path === '/account'
+              ? 'shell.nav.account'
+              : 'shell.nav.home';
     document.title = `${t(key)} · ${platform?.name ?? t('common.appName')}`;
   }, [path, platform, t]);
 
