@@ -91,7 +91,9 @@ describe.runIf(run)('indicadores delictivos en Chromium', () => {
 
     // The view lives in the URL: the same link in a new tab shows the same table.
     const url = page.url();
-    expect(url).toMatch(/\/indicadores\?crime=homicidio_doloso&source=sesnsp-cnsp38&population=conapo-2010&level=state&area=09&a=2015-01\.\.2015-12&b=2017-01\.\.2017-12&compare=inegi-homicides%3Ahomicidio/);
+    expect(url).toMatch(
+      /\/indicadores\?crime=homicidio_doloso&source=sesnsp-cnsp38&population=conapo-2010&level=state&area=09&a=2015-01\.\.2015-12&b=2017-01\.\.2017-12&compare=inegi-homicides%3Ahomicidio/,
+    );
     const again = await page.context().newPage();
     await again.goto(url);
     await again.locator('[data-testid="ind-change-row"][data-code="09"]', { hasText: '1,085' }).waitFor({ timeout: 30_000 });
@@ -104,7 +106,9 @@ describe.runIf(run)('indicadores delictivos en Chromium', () => {
     const page = await context.newPage();
     const apiCalls: string[] = [];
     page.on('request', (r) => r.url().includes('/api/') && apiCalls.push(new URL(r.url()).pathname));
-    await page.goto(`${base}/publico/indicadores?crime=homicidio&source=inegi-homicides&population=conapo-2010&a=2015-01..2015-12&b=2016-01..2016-12`);
+    await page.goto(
+      `${base}/publico/indicadores?crime=homicidio&source=inegi-homicides&population=conapo-2010&a=2015-01..2015-12&b=2016-01..2016-12`,
+    );
     await page.getByTestId('public-indicators').waitFor();
     await page.locator('[data-testid="ind-change-row"][data-code="00"]', { hasText: '24,559' }).waitFor({ timeout: 30_000 });
     expect(await rowText(page, '00')).toMatch(/Nacional\s+20,762\s+24,559\s+\+18\.3 %/);
