@@ -31,19 +31,29 @@ export type Cube = {
 /** Builds a cube from one series per area, all spanning the same months. */
 export function buildCube(first: number, months: number, series: ReadonlyMap<string, ArrayLike<number>>): Cube {
   const areas = [...series.keys()].sort();
-  const stride = months + 1;
-  const cumulative = new Float64Array(areas.length * stride);
+  const matrix = new Float64Array(areas.length * months);
   areas.forEach((area, a) => {
     const values = series.get(area)!;
     if (values.length !== months) throw new Error(`series of ${area} has ${values.length} months, expected ${months}`);
+    for (let k = 0; k < months; k++) matrix[a * months + k] = values[k];
+  });
+  return buildCubeFromMatrix(first, months, areas, matrix);
+}
+
+/** Builds a cube from an areas × months matrix (row a = the monthly values of areas[a]). */
+export function buildCubeFromMatrix(first: number, months: number, areas: readonly string[], matrix: ArrayLike<number>): Cube {
+  const stride = months + 1;
+  const cumulative = new Float64Array(areas.length * stride);
+  for (let a = 0; a < areas.length; a++) {
     let sum = 0;
     const base = a * stride;
+    const row = a * months;
     for (let k = 0; k < months; k++) {
-      sum += values[k];
+      sum += matrix[row + k];
       cumulative[base + k + 1] = sum;
     }
-  });
-  return { areas, index: new Map(areas.map((a, i) => [a, i])), first, months, cumulative };
+  }
+  return { areas, index: new Map(areas.map((x, i) => [x, i])), first, months, cumulative };
 }
 
 /** A cube whose every row is the sum of the given areas' rows (the national total of a sum-of-states source). */
@@ -130,11 +140,17 @@ export function yearsOf(p: Period): { year: number; months: number }[] {
  * Person-years lived by an area's population during a period; NaN when the table lacks a year.
  * A whole year contributes its population × 12 ÷ 12, i.e. exactly its population.
  */
-export function personYears(pop: PopulationTable, code: string, p: Period, constantYear?: number): number {
+export function personYears(
+  pop: PopulationTable,
+  code: string,
+  p: Period | readonly { year: number; months: number }[],
+  constantYear?: number,
+): number {
   const a = pop.index.get(code);
   if (a === undefined) return NaN;
   let total = 0;
-  for (const { year, months } of yearsOf(p)) {
+  // Callers ranking thousands of areas pass the period's years once (yearsOf) instead of the period.
+  for (const { year, months } of 'from' in p ? yearsOf(p) : p) {
     const y = constantYear ?? year;
     if (y < pop.firstYear || y >= pop.firstYear + pop.years) return NaN;
     const v = pop.values[a * pop.years + (y - pop.firstYear)];
@@ -160,17 +176,22 @@ export const wholeYears = (p: Period) => monthOf(p.from) === 1 && monthOf(p.to) 
 
 /**
  * Standard competition ranking ("1224"), highest first; entries without a value (no population, no
- * data) are not ranked and come last, marked by a null rank.
+ * data) are not ranked and come last, marked by a null rank. Sorts and annotates the given objects.
  */
-export function rank<T extends { value: number | null }>(items: readonly T[]): (T & { rank: number | null })[] {
-  const sorted = [...items].sort((x, y) => (y.value ?? -Infinity) - (x.value ?? -Infinity));
+export function rank<T extends { value: number | null; rank?: number | null }>(items: T[]): (T & { rank: number | null })[] {
+  items.sort((x, y) => (y.value ?? -Infinity) - (x.value ?? -Infinity));
   let prev: number | null = null;
   let prevRank = 0;
-  return sorted.map((item, i) => {
-    if (item.value === null || Number.isNaN(item.value)) return { ...item, rank: null };
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.value === null || Number.isNaN(item.value)) {
+      item.rank = null;
+      continue;
+    }
     const r: number = item.value === prev ? prevRank : i + 1;
     prev = item.value;
     prevRank = r;
-    return { ...item, rank: r };
-  });
+    item.rank = r;
+  }
+  return items as (T & { rank: number | null })[];
 }

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../platform/errors.js';
 import type { MessageKey } from '../platform/i18n/messages.js';
 import { decodeText, parseCsv, type CsvRow, type Encoding } from './csv.js';
+import { MAX_COUNT } from './series-codec.js';
 import {
   CRIMES,
   MONTHS_ES,
@@ -117,9 +118,8 @@ const MONTH_NORMALIZED = MONTHS_ES.map((m) => normalizeLabel(m));
 function parseCount(raw: string, line: number, column: string): number | null {
   const s = raw.trim();
   if (s === '') return null;
-  if (/^\d+$/.test(s)) return Number(s);
-  if (/^\d{1,3}(,\d{3})+$/.test(s)) return Number(s.replace(/,/g, ''));
-  if (/^\d+\.0+$/.test(s)) return Number(s);
+  const n = /^\d+$/.test(s) || /^\d+\.0+$/.test(s) ? Number(s) : /^\d{1,3}(,\d{3})+$/.test(s) ? Number(s.replace(/,/g, '')) : NaN;
+  if (n <= MAX_COUNT) return n;
   return fail('invalid_value', 'error.indicators.invalid_value', { line, value: s.slice(0, 40), column }, column);
 }
 

@@ -1,7 +1,7 @@
 import type { ModuleMigration } from '../platform/db/migrate.js';
 
 export const indicatorsMigrations: Record<string, ModuleMigration> = {
-  '0010-indicators-core': async (db, t) => {
+  '0010-indicators-core': async (db, t, kind) => {
     // One row per import that was accepted. A release of a source and level is identified by its
     // label (the publication month, "2018-07"); re-importing the same figures finds the row and writes
     // nothing, importing different figures under the same label marks the old row `replaced`.
@@ -36,15 +36,16 @@ export const indicatorsMigrations: Record<string, ModuleMigration> = {
       .columns(['source', 'level', 'status', 'release'])
       .execute();
 
-    // A release's figures: one row per crime and area, the monthly values from the release's first
-    // month as a JSON array (a whole series is read at once, never one month).
+    // A release's figures: one row per crime with every area's monthly counts from the release's
+    // first month, as one block of 32-bit integers (series-codec.ts), the area codes in `areas` in
+    // the block's order. The engine always reads a whole crime at once, never one cell.
     await db.schema
       .createTable('indicator_series')
       .addColumn('release_id', 'varchar(36)', (c) => c.notNull().references('indicator_release.id'))
       .addColumn('crime', 'varchar(40)', (c) => c.notNull())
-      .addColumn('area_code', 'varchar(5)', (c) => c.notNull())
-      .addColumn('vals', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('indicator_series_pk', ['release_id', 'crime', 'area_code'])
+      .addColumn('areas', 'text', (c) => c.notNull())
+      .addColumn('counts', kind === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+      .addPrimaryKeyConstraint('indicator_series_pk', ['release_id', 'crime'])
       .execute();
 
     // What a release changed against the one it replaced: each revised or withdrawn cell with its

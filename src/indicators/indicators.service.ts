@@ -37,6 +37,7 @@ import {
 } from './catalogue.js';
 import {
   buildCube,
+  buildCubeFromMatrix,
   buildPopulationTable,
   countOf,
   countsOf,
@@ -54,6 +55,7 @@ import {
 } from './engine.js';
 import { buildAreaCatalogue, parsePopulationCsv, parseRelease, type AreaCatalogue, type ParsedRelease } from './importers.js';
 import * as store from './indicators.store.js';
+import { decodeCounts, encodeCounts } from './series-codec.js';
 import type { ReleaseRow } from './indicators.store.js';
 
 const DATA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
@@ -79,11 +81,11 @@ export function createIndicatorsDeps(handle: Db, geo: GeoService): IndicatorsDep
   return { handle, geo, cache: { cubes: new Map(), cubeBytes: 0, populations: new Map(), hits: 0, misses: 0 } };
 }
 
-/** Drops every cached cube and population table (the benchmark's cold runs). */
-export function clearCache(deps: IndicatorsDeps): void {
+/** Drops the cached cubes, and the population tables unless told not to (the benchmark's cold runs). */
+export function clearCache(deps: IndicatorsDeps, opts: { populations?: boolean } = {}): void {
   deps.cache.cubes.clear();
   deps.cache.cubeBytes = 0;
-  deps.cache.populations.clear();
+  if (opts.populations !== false) deps.cache.populations.clear();
 }
 
 let areaIndex: { catalogue: AreaCatalogue; info: Map<string, AreaInfo>; states: AreaInfo[]; municipalities: AreaInfo[] } | undefined;
@@ -232,10 +234,12 @@ type Cells = Map<string, Map<string, number[]>>;
 
 async function cellsOf(deps: IndicatorsDeps, releaseId: string): Promise<Cells> {
   const out: Cells = new Map();
+  const release = (await store.findRelease(deps.handle.db, releaseId))!;
+  const months = release.lastMonth - release.firstMonth + 1;
   for (const s of await store.allSeriesOf(deps.handle.db, releaseId)) {
-    let byArea = out.get(s.crime);
-    if (!byArea) out.set(s.crime, (byArea = new Map()));
-    byArea.set(s.areaCode, JSON.parse(s.vals) as number[]);
+    const areas = s.areas.split(',');
+    const counts = decodeCounts(s.counts, areas.length, months);
+    out.set(s.crime, new Map(areas.map((area, a) => [area, Array.from(counts.subarray(a * months, (a + 1) * months))])));
   }
   return out;
 }
@@ -375,9 +379,10 @@ export async function importRelease(
   };
   const willBeCurrent = outcome === 'created' || outcome === 'replaced' || (outcome === 'corrected' && sameLabel?.id === current?.id);
   if (input.dryRun) return { outcome, dryRun: true, release: releaseView(row, willBeCurrent), change: change?.summary ?? null };
-  const series = [...parsed.cells].flatMap(([crime, byArea]) =>
-    [...byArea].map(([areaCode, values]) => ({ releaseId: id, crime, areaCode, vals: JSON.stringify(values) })),
-  );
+  const series = [...parsed.cells].map(([crime, byArea]) => {
+    const areas = [...byArea.keys()].sort();
+    return { releaseId: id, crime, areas: areas.join(','), counts: encodeCounts(areas.map((a) => byArea.get(a)!)) };
+  });
   await deps.handle.write(async (q) => {
     // Another import of the same source may have landed since we compared: compare again, or refuse.
     const now2 = await store.activeReleases(q, input.source, parsed.level);
@@ -513,7 +518,8 @@ async function population(deps: IndicatorsDeps, id: PopulationId, level: Level, 
   return { id, loaded, constantYear };
 }
 
-const personYearsOf = (pop: Population, code: string, p: Period) => personYears(pop.loaded.table, code, p, pop.constantYear);
+const personYearsOf = (pop: Population, code: string, p: Period | readonly { year: number; months: number }[]) =>
+  personYears(pop.loaded.table, code, p, pop.constantYear);
 
 // ── reading a release ────────────────────────────────────────────────────────
 
@@ -590,11 +596,11 @@ async function cubeOf(deps: IndicatorsDeps, release: ReleaseRow, crime: CrimeKey
     return hit;
   }
   cache.misses++;
-  const rows = await store.seriesOf(deps.handle.db, release.id, crime);
+  const row = await store.seriesOf(deps.handle.db, release.id, crime);
+  if (!row) throw new Error(`release ${release.id} has no series of ${crime}`);
   const months = release.lastMonth - release.firstMonth + 1;
-  const series = new Map<string, number[]>();
-  for (const r of rows) series.set(r.areaCode, JSON.parse(r.vals) as number[]);
-  let cube = buildCube(release.firstMonth, months, series);
+  const areas = row.areas.split(',');
+  let cube = buildCubeFromMatrix(release.firstMonth, months, areas, decodeCounts(row.counts, areas.length, months));
   if (!cube.index.has(NATIONAL)) cube = withSumRow(cube, NATIONAL, (a) => a !== NATIONAL);
   const bytes = cube.cumulative.byteLength;
   cache.cubes.set(key, cube);
@@ -738,6 +744,7 @@ export async function ranking(deps: IndicatorsDeps, q: RankingQuery) {
   const areas = areasOf(deps);
   const universe = (q.level === 'state' ? areas.states : areas.municipalities).filter((x) => !q.state || x.stateCode === q.state);
   const months = periodMonths(p);
+  const years = yearsOf(p);
   const rows = universe.map((area) => {
     const a = r.cube.index.get(area.code);
     if (a === undefined) {
@@ -755,7 +762,7 @@ export async function ranking(deps: IndicatorsDeps, q: RankingQuery) {
       };
     }
     const count = counts[a];
-    const py = personYearsOf(pop, area.code, p);
+    const py = personYearsOf(pop, area.code, years);
     const rate = ratePer100k(count, py);
     return {
       code: area.code,

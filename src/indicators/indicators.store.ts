@@ -28,7 +28,7 @@ export interface IndicatorTables {
     replacedAt: Ts | null;
     replacedById: string | null;
   };
-  indicatorSeries: { releaseId: string; crime: string; areaCode: string; vals: string };
+  indicatorSeries: { releaseId: string; crime: string; areas: string; counts: Uint8Array };
   indicatorChange: { releaseId: string; crime: string; areaCode: string; month: number; oldValue: number; newValue: number | null };
   indicatorPopulation: { series: string; areaCode: string; year: number; population: number };
   indicatorPopulationSeries: { id: string; firstYear: number; lastYear: number; contentHash: string; fileName: string; importedAt: Ts };
@@ -97,7 +97,8 @@ export async function insertRelease(
   changes: ChangeRow[],
 ): Promise<void> {
   await q.insertInto('indicatorRelease').values(row).execute();
-  await insertChunked(q, 'indicatorSeries', series);
+  // One statement per crime: each row carries a block of up to a few megabytes.
+  for (const s of series) await q.insertInto('indicatorSeries').values(s).execute();
   await insertChunked(q, 'indicatorChange', changes);
 }
 
@@ -112,19 +113,19 @@ export async function markReplaced(q: Q, id: string, byId: string, at: string): 
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** One crime's series of a release: area code → values. */
-export async function seriesOf(q: Q, releaseId: string, crime: string): Promise<{ areaCode: string; vals: string }[]> {
+/** One crime's block of a release (series-codec.ts). */
+export async function seriesOf(q: Q, releaseId: string, crime: string): Promise<{ areas: string; counts: Uint8Array } | undefined> {
   return q
     .selectFrom('indicatorSeries')
-    .select(['areaCode', 'vals'])
+    .select(['areas', 'counts'])
     .where('releaseId', '=', releaseId)
     .where('crime', '=', crime)
-    .execute();
+    .executeTakeFirst();
 }
 
-/** Every series of a release (to compare a new release with it). */
-export async function allSeriesOf(q: Q, releaseId: string): Promise<{ crime: string; areaCode: string; vals: string }[]> {
-  return q.selectFrom('indicatorSeries').select(['crime', 'areaCode', 'vals']).where('releaseId', '=', releaseId).execute();
+/** Every crime's block of a release (to compare a new release with it). */
+export async function allSeriesOf(q: Q, releaseId: string): Promise<{ crime: string; areas: string; counts: Uint8Array }[]> {
+  return q.selectFrom('indicatorSeries').select(['crime', 'areas', 'counts']).where('releaseId', '=', releaseId).execute();
 }
 
 export async function changesOf(
