@@ -454,7 +454,7 @@ export async function indicatorsRoutes(app: FastifyInstance, deps: IndicatorsDep
     handler: async (req, reply) => {
       const { contentBase64, ...body } = req.body;
       const bytes = Buffer.from(contentBase64, 'base64');
-      const result = await importRelease(deps, req.auth!.actor, { ...body, bytes }, requestContext(req));
+      const result = await importRelease(deps, req.auth!.actor, { ...body, bytes, worker: true }, requestContext(req));
       return reply.code(result.outcome === 'unchanged' || result.dryRun ? 200 : 201).send(result);
     },
   });

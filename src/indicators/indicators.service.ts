@@ -10,6 +10,7 @@
  * (a replacement is a new row), so the cache needs no invalidation.
  */
 import crypto from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,9 +54,11 @@ import {
   type Cube,
   type PopulationTable,
 } from './engine.js';
-import { buildAreaCatalogue, parsePopulationCsv, parseRelease, type AreaCatalogue, type ParsedRelease } from './importers.js';
+import { buildAreaCatalogue, parsePopulationCsv, type AreaCatalogue } from './importers.js';
+import { startImport, type ChangeSummary, type ParsedSummary, type PreparedRelease, type PreviousRelease } from './import-job.js';
+import type { WorkerError, WorkerRequest } from './import-worker.js';
 import * as store from './indicators.store.js';
-import { decodeCounts, encodeCounts } from './series-codec.js';
+import { decodeCounts } from './series-codec.js';
 import type { ReleaseRow } from './indicators.store.js';
 
 const DATA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data');
@@ -115,14 +118,7 @@ const fail = (status: number, code: string, key: MessageKey, params: Record<stri
 
 // ── releases ─────────────────────────────────────────────────────────────────
 
-export type ChangeSummary = {
-  previous: { id: string; release: string };
-  changedCells: number;
-  removedCells: number;
-  addedCells: number;
-  byCrime: { crime: string; changed: number; removed: number; added: number; netChange: number }[];
-  largest: { crime: string; area: string; month: string; old: number; new: number | null }[];
-};
+export type { ChangeSummary } from './import-job.js';
 
 export type ReleaseView = {
   id: string;
@@ -215,6 +211,11 @@ export type ImportInput = {
   confirmRemovals?: boolean;
   /** Check and compare only; write nothing. */
   dryRun?: boolean;
+  /**
+   * Read and compare the file in a worker thread (uploads to a running server: a municipal file would
+   * hold the event loop for seconds). The seed files and the CLI run on the calling thread.
+   */
+  worker?: boolean;
 };
 
 export type ImportResult = {
@@ -230,79 +231,6 @@ export type ImportResult = {
   change: ChangeSummary | null;
 };
 
-type Cells = Map<string, Map<string, number[]>>;
-
-async function cellsOf(deps: IndicatorsDeps, releaseId: string): Promise<Cells> {
-  const out: Cells = new Map();
-  const release = (await store.findRelease(deps.handle.db, releaseId))!;
-  const months = release.lastMonth - release.firstMonth + 1;
-  for (const s of await store.allSeriesOf(deps.handle.db, releaseId)) {
-    const areas = s.areas.split(',');
-    const counts = decodeCounts(s.counts, areas.length, months);
-    out.set(s.crime, new Map(areas.map((area, a) => [area, Array.from(counts.subarray(a * months, (a + 1) * months))])));
-  }
-  return out;
-}
-
-/** Cell by cell: what the new release revised, withdrew and added against the previous one. */
-function compareReleases(
-  previous: ReleaseRow,
-  previousCells: Cells,
-  parsed: ParsedRelease,
-  newId: string,
-): { summary: ChangeSummary; rows: store.ChangeRow[] } {
-  const rows: store.ChangeRow[] = [];
-  const byCrime = new Map<string, { crime: string; changed: number; removed: number; added: number; netChange: number }>();
-  const tally = (crime: string) => {
-    let t = byCrime.get(crime);
-    if (!t) byCrime.set(crime, (t = { crime, changed: 0, removed: 0, added: 0, netChange: 0 }));
-    return t;
-  };
-  const crimes = new Set([...previousCells.keys(), ...parsed.cells.keys()]);
-  for (const crime of crimes) {
-    const before = previousCells.get(crime) ?? new Map<string, number[]>();
-    const after = parsed.cells.get(crime as CrimeKey) ?? new Map<string, number[]>();
-    const t = tally(crime);
-    for (const area of new Set([...before.keys(), ...after.keys()])) {
-      const old = before.get(area);
-      const now = after.get(area);
-      const from = Math.min(old ? previous.firstMonth : Infinity, now ? parsed.first : Infinity);
-      const to = Math.max(old ? previous.lastMonth : -Infinity, now ? parsed.last : -Infinity);
-      for (let m = from; m <= to; m++) {
-        const o = old && m >= previous.firstMonth && m <= previous.lastMonth ? old[m - previous.firstMonth] : undefined;
-        const n = now && m >= parsed.first && m <= parsed.last ? now[m - parsed.first] : undefined;
-        if (o === undefined && n === undefined) continue;
-        if (o === undefined) t.added++;
-        else if (n === undefined) {
-          t.removed++;
-          t.netChange -= o;
-          rows.push({ releaseId: newId, crime, areaCode: area, month: m, oldValue: o, newValue: null });
-        } else if (o !== n) {
-          t.changed++;
-          t.netChange += n - o;
-          rows.push({ releaseId: newId, crime, areaCode: area, month: m, oldValue: o, newValue: n });
-        }
-      }
-    }
-  }
-  const largest = [...rows]
-    .sort((a, b) => Math.abs((b.newValue ?? 0) - b.oldValue) - Math.abs((a.newValue ?? 0) - a.oldValue))
-    .slice(0, 10)
-    .map((r) => ({ crime: r.crime, area: r.areaCode, month: monthLabel(r.month), old: r.oldValue, new: r.newValue }));
-  const list = [...byCrime.values()].filter((t) => t.changed || t.removed || t.added);
-  return {
-    rows,
-    summary: {
-      previous: { id: previous.id, release: previous.release },
-      changedCells: list.reduce((n, t) => n + t.changed, 0),
-      removedCells: list.reduce((n, t) => n + t.removed, 0),
-      addedCells: list.reduce((n, t) => n + t.added, 0),
-      byCrime: list,
-      largest,
-    },
-  };
-}
-
 /**
  * Imports a release file. Idempotent per source, level and release label: the same figures again
  * change nothing. Everything is checked before anything is written, and the write is one
@@ -314,44 +242,153 @@ export async function importRelease(
   input: ImportInput,
   ctx: { ip?: string; requestId?: string } = {},
 ): Promise<ImportResult> {
-  const source = SOURCES[input.source];
-  const parsed = parseRelease(input.bytes, source, areasOf(deps).catalogue);
-  const active = await store.activeReleases(deps.handle.db, input.source, parsed.level);
-  const sameLabel = active.find((r) => r.release === input.release);
-  if (sameLabel?.contentHash === parsed.hash) {
-    return { outcome: 'unchanged', dryRun: !!input.dryRun, release: releaseView(sameLabel, active[0]?.id === sameLabel.id), change: null };
-  }
-  const current = active[0];
-  const outcome: ImportResult['outcome'] = sameLabel
-    ? 'corrected'
-    : !current
-      ? 'created'
-      : input.release > current.release
-        ? 'replaced'
-        : 'historical';
-  const previous = sameLabel ?? (outcome === 'replaced' ? current : undefined);
-  const id = crypto.randomUUID();
-  let change: { summary: ChangeSummary; rows: store.ChangeRow[] } | null = null;
-  if (previous) {
-    change = compareReleases(previous, await cellsOf(deps, previous.id), parsed, id);
-    // A release that becomes current may not quietly lose figures the current one had.
-    const becomesCurrent = outcome === 'replaced' || (outcome === 'corrected' && sameLabel?.id === current?.id);
-    if (becomesCurrent && change.summary.removedCells > 0 && !input.confirmRemovals) {
-      const first = change.rows.find((r) => r.newValue === null)!;
-      fail(
-        409,
-        'release_drops_cells',
-        'error.indicators.drops_cells',
-        {
-          release: input.release,
-          previous: previous.release,
-          count: change.summary.removedCells,
-          example: `${first.crime} ${first.areaCode} ${monthLabel(first.month)}`,
-        },
-        'confirmRemovals',
-      );
+  const job = input.worker ? await importInWorker(deps, input) : importInThread(deps, input);
+  try {
+    const parsed = job.summary;
+    const active = await store.activeReleases(deps.handle.db, input.source, parsed.level);
+    const sameLabel = active.find((r) => r.release === input.release);
+    if (sameLabel?.contentHash === parsed.hash) {
+      return {
+        outcome: 'unchanged',
+        dryRun: !!input.dryRun,
+        release: releaseView(sameLabel, active[0]?.id === sameLabel.id),
+        change: null,
+      };
     }
+    const current = active[0];
+    const outcome: ImportResult['outcome'] = sameLabel
+      ? 'corrected'
+      : !current
+        ? 'created'
+        : input.release > current.release
+          ? 'replaced'
+          : 'historical';
+    const previous = sameLabel ?? (outcome === 'replaced' ? current : undefined);
+    const id = crypto.randomUUID();
+    const prepared = await job.finish(
+      previous
+        ? {
+            id: previous.id,
+            release: previous.release,
+            firstMonth: previous.firstMonth,
+            lastMonth: previous.lastMonth,
+            blocks: await store.allSeriesOf(deps.handle.db, previous.id),
+          }
+        : null,
+      id,
+    );
+    const change = prepared.change;
+    if (previous && change) {
+      // A release that becomes current may not quietly lose figures the current one had.
+      const becomesCurrent = outcome === 'replaced' || (outcome === 'corrected' && sameLabel?.id === current?.id);
+      if (becomesCurrent && change.summary.removedCells > 0 && !input.confirmRemovals) {
+        const first = change.rows.find((r) => r.newValue === null)!;
+        fail(
+          409,
+          'release_drops_cells',
+          'error.indicators.drops_cells',
+          {
+            release: input.release,
+            previous: previous.release,
+            count: change.summary.removedCells,
+            example: `${first.crime} ${first.areaCode} ${monthLabel(first.month)}`,
+          },
+          'confirmRemovals',
+        );
+      }
+    }
+    return await writeRelease(deps, actor, input, ctx, { parsed, prepared, outcome, active, sameLabel, current, previous, id });
+  } finally {
+    job.close();
   }
+}
+
+type ImportJob = {
+  summary: ParsedSummary;
+  finish: (previous: PreviousRelease | null, newId: string) => Promise<PreparedRelease>;
+  close: () => void;
+};
+
+function importInThread(deps: IndicatorsDeps, input: ImportInput): ImportJob {
+  const job = startImport(input.bytes, input.source, areasOf(deps).catalogue);
+  return { summary: job.summary, finish: async (previous, newId) => job.finish(previous, newId), close: () => {} };
+}
+
+/** The same two phases in a worker thread (import-worker.ts), answered one message each. */
+async function importInWorker(deps: IndicatorsDeps, input: ImportInput): Promise<ImportJob> {
+  const worker = new Worker(new URL('./import-worker.mjs', import.meta.url), { execArgv: [] });
+  const ask = <T>(message: WorkerRequest, transfer: ArrayBuffer[] = []) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: { ok: true; value: T } | { ok: false; error: WorkerError }) => {
+        cleanup();
+        if (m.ok) resolve(m.value);
+        else if ('code' in m.error)
+          reject(new AppError(m.error.status, m.error.code, m.error.messageKey as MessageKey, m.error.params, m.error.field));
+        else reject(new Error(`import worker: ${m.error.message}`));
+      };
+      const onError = (err: Error) => {
+        cleanup();
+        reject(err);
+      };
+      const onExit = (code: number) => {
+        cleanup();
+        reject(new Error(`import worker exited (${code})`));
+      };
+      const cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage(message, transfer);
+    });
+  const { states, municipalities } = deps.geo.catalogue();
+  try {
+    // The upload's bytes move to the worker (a copy: the request body's buffer may be pooled).
+    const bytes = new Uint8Array(input.bytes);
+    const summary = await ask<ParsedSummary>({ phase: 'parse', bytes, source: input.source, areas: { states, municipalities } }, [
+      bytes.buffer,
+    ]);
+    return {
+      summary,
+      finish: async (previous, newId) => {
+        const prepared = await ask<PreparedRelease>({ phase: 'finish', previous, newId });
+        // Back from the worker as plain Uint8Arrays; the database drivers bind Buffers.
+        return {
+          ...prepared,
+          blocks: prepared.blocks.map((b) => ({ ...b, counts: Buffer.from(b.counts.buffer, b.counts.byteOffset, b.counts.byteLength) })),
+        };
+      },
+      close: () => void worker.terminate(),
+    };
+  } catch (err) {
+    void worker.terminate();
+    throw err;
+  }
+}
+
+type WriteContext = {
+  parsed: ParsedSummary;
+  prepared: PreparedRelease;
+  outcome: ImportResult['outcome'];
+  active: ReleaseRow[];
+  sameLabel: ReleaseRow | undefined;
+  current: ReleaseRow | undefined;
+  previous: ReleaseRow | undefined;
+  id: string;
+};
+
+async function writeRelease(
+  deps: IndicatorsDeps,
+  actor: AuditActor,
+  input: ImportInput,
+  ctx: { ip?: string; requestId?: string },
+  { parsed, prepared, outcome, active, sameLabel, current, previous, id }: WriteContext,
+): Promise<ImportResult> {
+  const source = SOURCES[input.source];
+  const change = prepared.change;
   const now = new Date().toISOString();
   const row: ReleaseRow = {
     id,
@@ -379,10 +416,7 @@ export async function importRelease(
   };
   const willBeCurrent = outcome === 'created' || outcome === 'replaced' || (outcome === 'corrected' && sameLabel?.id === current?.id);
   if (input.dryRun) return { outcome, dryRun: true, release: releaseView(row, willBeCurrent), change: change?.summary ?? null };
-  const series = [...parsed.cells].map(([crime, byArea]) => {
-    const areas = [...byArea.keys()].sort();
-    return { releaseId: id, crime, areas: areas.join(','), counts: encodeCounts(areas.map((a) => byArea.get(a)!)) };
-  });
+  const series = prepared.blocks.map((b) => ({ releaseId: id, ...b }));
   await deps.handle.write(async (q) => {
     // Another import of the same source may have landed since we compared: compare again, or refuse.
     const now2 = await store.activeReleases(q, input.source, parsed.level);
