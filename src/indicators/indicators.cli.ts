@@ -80,6 +80,7 @@ function table(head: string[], rows: string[][]): string {
 
 const NOTES: Record<string, string> = {
   national_sum_of_states: 'Nacional = suma de las 32 entidades.',
+  national_sum_of_municipalities: 'Total = suma de los municipios de la publicación.',
   national_published_row: 'Nacional = renglón nacional del INEGI (incluye defunciones en el extranjero o en entidad no especificada).',
   inegi_registration_month: 'INEGI: por mes de registro, no de defunción.',
   population_constant: 'Población: la del Censo 2020 para todos los años (aproximación).',
@@ -112,7 +113,7 @@ export async function runIndicatorsCommand(
   const source = () => oneOf<SourceId>(args.source, SOURCE_IDS, 'source');
   const crime = () => oneOf<CrimeKey>(args.crime, CRIME_KEYS, 'crime');
   const population = () => (args.population ? oneOf<PopulationId>(args.population, POPULATION_IDS, 'population') : undefined);
-  const level = () => oneOf<Level>(args.level, LEVELS, 'level', args.state && args.level === 'municipality' ? 'municipality' : 'state');
+  const level = () => oneOf<Level>(args.level, LEVELS, 'level', 'state');
   switch (command) {
     case 'change': {
       if (!args.from || !args.to) throw new Error('--from y --to son obligatorios (p. ej. --from 2015 --to 2017)');

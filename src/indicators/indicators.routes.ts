@@ -279,8 +279,11 @@ const compareRefs = (q: z.infer<typeof compareQuery>) => ({
   population: q.population,
 });
 
-/** One address may ask the public routes this many times at once, then this many times a second. */
-export const PUBLIC_RATE_LIMIT = { capacity: 60, perSecond: 1 };
+/**
+ * One address may ask the public routes this many times at once, then this many times a second. A
+ * change of the public page's view asks three or four routes, and the browser keeps answers 5 minutes.
+ */
+export const PUBLIC_RATE_LIMIT = { capacity: 120, perSecond: 2 };
 
 export type IndicatorsRouteOptions = {
   /** The platform's own datasets (911 calls; crime records once the records module offers its adapter). */

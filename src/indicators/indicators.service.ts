@@ -650,7 +650,9 @@ async function cubeOf(deps: IndicatorsDeps, release: ReleaseRow, crime: CrimeKey
 function meta(r: Resolved, pop: Population | null, extraNotes: string[] = []): Meta {
   const source = SOURCES[r.release.source as SourceId];
   const notes = [...extraNotes];
-  if (source.national === 'published-row') notes.push('national_published_row');
+  // In a municipal release the "national" row is the sum of the municipalities it names.
+  if (r.release.level === 'municipality') notes.push('national_sum_of_municipalities');
+  else if (source.national === 'published-row') notes.push('national_published_row');
   else notes.push('national_sum_of_states');
   if (source.unit === 'deaths') notes.push('inegi_registration_month');
   if (pop && POPULATIONS[pop.id].method === 'constant') notes.push('population_constant');
