@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SOURCES, SOURCE_IDS, type SourceId } from '../../indicators/catalogue.js';
+import { CRIMES, SOURCES, SOURCE_IDS, type CrimeKey, type SourceId } from '../../indicators/catalogue.js';
 import {
   ApiError,
   getIndicatorReleaseChanges,
@@ -136,7 +136,7 @@ export function ReleasesPanel({ canImport }: { canImport: boolean }) {
         <h2 className="card-title">{t('indicators.releases.title')}</h2>
         {list.error ? <Alert kind="error">{list.error}</Alert> : null}
         <div className="table-wrap">
-          <table className="table table--dense">
+          <table className="table table--dense ind-releases-table">
             <thead>
               <tr>
                 <th>{t('indicators.source')}</th>
@@ -152,7 +152,9 @@ export function ReleasesPanel({ canImport }: { canImport: boolean }) {
             <tbody>
               {(list.data?.releases ?? []).map((r) => (
                 <tr key={r.id} data-testid="ind-release-row" data-release={r.release} data-source={r.source}>
-                  <td>{SOURCES[r.source].label[lang]}</td>
+                  <td title={SOURCES[r.source].label[lang]}>
+                    {SOURCES[r.source].publisher} <span className="mono">{r.source}</span>
+                  </td>
                   <td>{t(`indicators.levels.${r.level}`)}</td>
                   <td>{r.release}</td>
                   <td>
@@ -214,7 +216,7 @@ export function ReleasesPanel({ canImport }: { canImport: boolean }) {
               <tbody>
                 {changes.changes.map((c) => (
                   <tr key={`${c.crime}-${c.area}-${c.month}`}>
-                    <td>{c.crime}</td>
+                    <td>{c.crime in CRIMES ? CRIMES[c.crime as CrimeKey].label[lang] : c.crime}</td>
                     <td>{c.areaName}</td>
                     <td>{c.month}</td>
                     <td className="num">{c.old}</td>
