@@ -30,6 +30,9 @@ import type { CrimeDeps } from './records/crime.service.js';
 import { crimeRecorder } from './records/iph-crime.js';
 import { crimeRoutes } from './records/crime.routes.js';
 import { importRoutes } from './records/import.routes.js';
+import { createIndicatorsDeps, loadSeedData, type IndicatorsDeps } from './indicators/indicators.service.js';
+import { indicatorsRoutes } from './indicators/indicators.routes.js';
+import { dispatch911Adapter } from './indicators/adapters.js';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -49,6 +52,8 @@ export type Platform = {
   records: RecordsDeps;
   /** The crime records' services (`recordCrime`, imports), for other modules and tests. */
   crime: CrimeDeps;
+  /** The crime indicators module's services and caches. */
+  indicators: IndicatorsDeps;
   close: () => Promise<void>;
 };
 
@@ -90,6 +95,9 @@ export async function createPlatform(
     if (config.demo) await loadDemoDispatch(dispatch);
     const crime: CrimeDeps = { handle, geo };
     const records: RecordsDeps = { handle, config, geo, dispatch, onSigned: crimeRecorder(crime) };
+    // Official crime statistics shipped with the code (src/indicators/data), loaded once like the geography.
+    const indicators = createIndicatorsDeps(handle, geo);
+    await loadSeedData(indicators);
 
     const app = await buildServer(ctx, { logger: opts.logger, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
     registerAccessHook(app, ctx);
@@ -105,6 +113,8 @@ export async function createPlatform(
     await evidenceRoutes(app, records);
     await crimeRoutes(app, crime);
     await importRoutes(app, crime);
+    // The records module's crime-records adapter (src/indicators/adapters.ts, CrimeRecordsAdapter) joins `platform` once it exists.
+    await indicatorsRoutes(app, indicators, { platform: [dispatch911Adapter(dispatch)] });
     await app.ready();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =
@@ -122,6 +132,7 @@ export async function createPlatform(
       dispatch,
       records,
       crime,
+      indicators,
       close: async () => {
         if (timers) clearInterval(timers);
         await app.close();

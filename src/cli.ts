@@ -13,6 +13,8 @@ import { municipalityState, stateExists } from './geo/geo.store.js';
 import { createGeoService } from './geo/geo.service.js';
 import { loadGeography } from './app.js';
 import { cliImport, cliRejections } from './records/import-cli.js';
+import { createIndicatorsDeps } from './indicators/indicators.service.js';
+import { INDICATORS_USAGE, runIndicatorsCommand } from './indicators/indicators.cli.js';
 
 const USAGE = `Uso: npm run cli -- <comando>
 
@@ -30,6 +32,7 @@ const USAGE = `Uso: npm run cli -- <comando>
                 [--delimiter auto|,|;|tab] [--format csv|geojson] [--state 09] [--agency CODIGO] [--resume <id>]
                                        Importa delitos de un CSV o GeoJSON (hasta 2 GB), con avance y resumen
   records rejections <id>              Filas rechazadas de una importación, en CSV
+${INDICATORS_USAGE}
 
 Roles: ${ROLES.join(', ')}
 Tipos de institución: ${AGENCY_KINDS.join(', ')}`;
@@ -56,6 +59,19 @@ async function main(argv: string[]): Promise<number> {
       format: { type: 'string' },
       resume: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      // indicators
+      crime: { type: 'string' },
+      source: { type: 'string' },
+      release: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      period: { type: 'string' },
+      area: { type: 'string' },
+      population: { type: 'string' },
+      by: { type: 'string' },
+      limit: { type: 'string' },
+      'confirm-removals': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
     },
   });
   const [group, command, ...rest] = positionals;
@@ -84,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
   };
   try {
     await migrateToLatest(handle);
+    if (group === 'indicators') return await runIndicatorsCommand(createIndicatorsDeps(handle, createGeoService()), command, values, rest);
     switch (`${group} ${command ?? ''}`.trim()) {
       case 'audit verify': {
         const r = await verifyAudit(handle);

@@ -103,6 +103,18 @@ export const ACTIONS = {
     { roles: ['system_admin'], scope: 'global' },
     { roles: ['analyst', 'agency_admin'], scope: 'subtree' },
   ],
+  // crime indicators (src/indicators, docs/indicators.md § Access). Official statistics are public
+  // information (the same figures are on the public page without login); the dashboard is for the
+  // roles that analyse and command.
+  'indicators.read': [
+    { roles: ['analyst', 'commander', 'fusion_analyst', 'supervisor', 'auditor', 'system_admin'], scope: 'authenticated' },
+  ],
+  // Loading or replacing a release changes the figures every agency and the public see: platform-wide
+  // reference data, like the geography, so it sits with system administration (and the CLI).
+  'indicators.import': [{ roles: ['system_admin'], scope: 'global' }],
+  // The platform's own counts (911 calls and response times by municipality) reach the same audience
+  // as the dispatch module's metrics, whose need-to-know rules the adapter applies.
+  'indicators.platform': [{ roles: ['supervisor', 'commander', 'analyst', 'auditor'], scope: 'authenticated' }],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof ACTIONS;

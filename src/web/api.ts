@@ -463,3 +463,60 @@ export const uploadImport = (id: string, file: Blob, offset: number, headSha256?
 export const getRejections = (id: string, after: number, limit: number) =>
   request<{ rejections: Rejection[]; nextAfter: number | null }>(`/api/records/imports/${enc(id)}/rejections${query({ after, limit })}`);
 export const rejectionsCsvUrl = (id: string) => `/api/records/imports/${enc(id)}/rejections.csv`;
+
+// ── crime indicators ────────────────────────────────────────────────────────
+// The dashboard reads /api/indicators (session); the public page the same answers from /api/public/indicators.
+import type {
+  catalogue as indicatorsCatalogue,
+  change as indicatorsChange,
+  compare as indicatorsCompare,
+  ImportResult,
+  platformIndicator,
+  ranking as indicatorsRanking,
+  releaseChanges,
+  ReleaseView,
+  seriesIndicator,
+} from '../indicators/indicators.service.js';
+export type IndicatorCatalogue = Awaited<ReturnType<typeof indicatorsCatalogue>>;
+export type IndicatorSeries = Awaited<ReturnType<typeof seriesIndicator>>;
+export type IndicatorRanking = Awaited<ReturnType<typeof indicatorsRanking>>;
+export type IndicatorChange = Awaited<ReturnType<typeof indicatorsChange>>;
+export type IndicatorCompare = Awaited<ReturnType<typeof indicatorsCompare>>;
+export type IndicatorReleaseChanges = Awaited<ReturnType<typeof releaseChanges>>;
+export type PlatformIndicator = Awaited<ReturnType<typeof platformIndicator>>;
+export type { ImportResult as IndicatorImportResult, ReleaseView as IndicatorRelease };
+
+export type IndicatorsScope = 'private' | 'public';
+type IndicatorQuery = Record<string, string | number | undefined | null>;
+const indicatorsBase = (scope: IndicatorsScope) => (scope === 'public' ? '/api/public/indicators' : '/api/indicators');
+export const getIndicatorCatalogue = (scope: IndicatorsScope) =>
+  request<IndicatorCatalogue>(`${indicatorsBase(scope)}/catalogue`, { quiet401: scope === 'public' });
+export const getIndicatorSeries = (scope: IndicatorsScope, q: IndicatorQuery, signal?: AbortSignal) =>
+  request<IndicatorSeries>(`${indicatorsBase(scope)}/series${query(q)}`, { signal, quiet401: scope === 'public' });
+export const getIndicatorRanking = (scope: IndicatorsScope, q: IndicatorQuery, signal?: AbortSignal) =>
+  request<IndicatorRanking>(`${indicatorsBase(scope)}/ranking${query(q)}`, { signal, quiet401: scope === 'public' });
+export const getIndicatorChange = (scope: IndicatorsScope, q: IndicatorQuery, signal?: AbortSignal) =>
+  request<IndicatorChange>(`${indicatorsBase(scope)}/change${query(q)}`, { signal, quiet401: scope === 'public' });
+export const getIndicatorCompare = (scope: IndicatorsScope, q: IndicatorQuery, signal?: AbortSignal) =>
+  request<IndicatorCompare>(`${indicatorsBase(scope)}/compare${query(q)}`, { signal, quiet401: scope === 'public' });
+export const indicatorsCsvUrl = (scope: IndicatorsScope, what: 'series' | 'ranking' | 'change', q: IndicatorQuery) =>
+  `${indicatorsBase(scope)}/${what}.csv${query(q)}`;
+export const indicatorLayerUrl = (scope: IndicatorsScope, name: 'estados' | 'municipios') =>
+  scope === 'public' ? `/api/public/indicators/layers/${name}` : `/api/geo/layers/${name}`;
+export const getIndicatorLayer = <T>(scope: IndicatorsScope, name: 'estados' | 'municipios', signal?: AbortSignal) =>
+  request<T>(indicatorLayerUrl(scope, name), { signal, quiet401: scope === 'public' });
+export const getIndicatorReleases = () => request<{ releases: ReleaseView[] }>('/api/indicators/releases');
+export const getIndicatorReleaseChanges = (id: string, limit = 200) =>
+  request<IndicatorReleaseChanges>(`/api/indicators/releases/${enc(id)}/changes${query({ limit })}`);
+export type NewIndicatorRelease = {
+  source: string;
+  release: string;
+  fileName: string;
+  contentBase64: string;
+  confirmRemovals?: boolean;
+  dryRun?: boolean;
+};
+export const importIndicatorRelease = (body: NewIndicatorRelease) =>
+  request<ImportResult>('/api/indicators/releases', { method: 'POST', body });
+export const getPlatformIndicator = (dataset: string, q: IndicatorQuery) =>
+  request<PlatformIndicator>(`/api/indicators/platform/${enc(dataset)}${query(q)}`);

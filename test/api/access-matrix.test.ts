@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/app.js';
 import { ROLES, type Role } from '../../src/identity/roles.js';
@@ -15,7 +17,19 @@ import { CDMX_SSP_MAPPING } from '../../src/records/import-mapping.js';
  */
 type Expect = 'allow' | 'deny' | 'hidden';
 type RecordKind =
-  'user' | 'call' | 'incident' | 'unit' | 'alert' | 'transfer' | 'agency' | 'iph' | 'detention' | 'evidence' | 'crime' | 'importJob';
+  | 'user'
+  | 'call'
+  | 'incident'
+  | 'unit'
+  | 'alert'
+  | 'transfer'
+  | 'agency'
+  | 'iph'
+  | 'detention'
+  | 'evidence'
+  | 'crime'
+  | 'importJob'
+  | 'release';
 type Case = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   url: string;
@@ -491,6 +505,44 @@ const CASES: Case[] = [
     record: 'importJob',
     expect: crimeScoped(CRIME_WRITE),
   },
+  // crime indicators: official statistics for the analysing and commanding roles; imports for system administration.
+  ...[
+    '/api/indicators/catalogue',
+    '/api/indicators/series?source=sesnsp-cnsp38&crime=homicidio_doloso&area=09&period=2017',
+    '/api/indicators/series.csv?source=sesnsp-cnsp38&crime=homicidio_doloso&area=09&period=2017',
+    '/api/indicators/ranking?source=sesnsp-cnsp38&crime=homicidio_doloso&period=2017',
+    '/api/indicators/ranking.csv?source=sesnsp-cnsp38&crime=homicidio_doloso&period=2017',
+    '/api/indicators/change?source=sesnsp-cnsp38&crime=homicidio_doloso&a=2015&b=2017',
+    '/api/indicators/change.csv?source=sesnsp-cnsp38&crime=homicidio_doloso&a=2015&b=2017',
+    '/api/indicators/compare?aSource=sesnsp-cnsp38&aCrime=homicidio_doloso&bSource=inegi-homicides&bCrime=homicidio&area=00&period=2016',
+    '/api/indicators/releases',
+    '/api/indicators/releases/:id/changes',
+  ].map((url): Case => ({
+    method: 'GET',
+    url,
+    record: 'release',
+    expect: roleIn('analyst', 'commander', 'fusion_analyst', 'supervisor', 'auditor', 'system_admin'),
+  })),
+  {
+    method: 'POST',
+    url: '/api/indicators/releases',
+    // A dry run: checked and compared, nothing written.
+    body: () => ({
+      source: 'inegi-homicides',
+      release: '2018-07',
+      fileName: 'prueba.csv',
+      contentBase64: Buffer.from(
+        fs.readFileSync(path.resolve(import.meta.dirname, '../../src/indicators/data/inegi_homicides_state_month_1990_2016.csv')),
+      ).toString('base64'),
+      dryRun: true,
+    }),
+    expect: roleIn('system_admin'),
+  },
+  {
+    method: 'GET',
+    url: '/api/indicators/platform/911?measure=calls&period=2026-01',
+    expect: roleIn('supervisor', 'commander', 'analyst', 'auditor'),
+  },
   { method: 'GET', url: '/api/audit', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/export.csv', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/verify', expect: roleIn('system_admin', 'auditor') },
@@ -513,6 +565,10 @@ const PUBLIC = [
   'GET /api/health',
   'GET /api/platform',
   'GET /api/openapi.json',
+  // Official statistics for citizens: rate-limited and cached (test/api/indicators.test.ts).
+  ...['catalogue', 'series', 'series.csv', 'ranking', 'ranking.csv', 'change', 'change.csv', 'compare', 'layers/estados'].map(
+    (r) => `GET /api/public/indicators/${r}`,
+  ),
 ];
 
 const PASSWORD = 'matriz-de-acceso-2026';
@@ -555,6 +611,10 @@ for (const dialect of dialects()) {
       }
       records.user = targets;
       records.agency = { own: ownAgency, other: otherAgency };
+      const release = (await as(p, admin)('GET', '/api/indicators/releases'))
+        .json()
+        .releases.find((r: { current: boolean; source: string }) => r.current && r.source === 'sesnsp-cnsp38').id as string;
+      records.release = { own: release, other: release };
       // Dispatch records in the own state (Mexico City) and in another (Jalisco).
       const jalUser = `matriz.jal`;
       await create(jalUser, agencies.find((a) => a.code === 'C5-JAL')!.id, ['call_taker']);
@@ -639,7 +699,13 @@ for (const dialect of dialects()) {
       const covered = new Set([...CASES.map((c) => `${c.method} ${c.url.split('?')[0]}`), ...PUBLIC]);
       const routes = p.app.routeTable
         .filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'))
-        .map((r) => `${r.method} ${r.url.replace(/\/:name$/, '/estados').replace('/states/:code/', '/states/09/')}`);
+        .map(
+          (r) =>
+            `${r.method} ${r.url
+              .replace(/\/:name$/, '/estados')
+              .replace('/states/:code/', '/states/09/')
+              .replace('/platform/:dataset', '/platform/911')}`,
+        );
       expect(routes.filter((r) => !covered.has(r))).toEqual([]);
     });
 

@@ -6,6 +6,7 @@ import { identityMigrations } from '../../identity/identity.migrations.js';
 import { dispatchMigrations } from '../../dispatch/dispatch.migrations.js';
 import { iphMigrations } from '../../records/iph.migrations.js';
 import { recordsMigrations } from '../../records/records.migrations.js';
+import { indicatorsMigrations } from '../../indicators/indicators.migrations.js';
 
 /** Column types that differ between the two dialects. */
 export type ColumnTypes = {
@@ -27,7 +28,14 @@ export type ModuleMigration = (db: Kysely<unknown>, types: ColumnTypes, kind: Da
  * (`NNNN-module-what`). Names are never renamed once released.
  */
 export function allMigrations(): Record<string, ModuleMigration> {
-  return { ...geoMigrations, ...identityMigrations, ...dispatchMigrations, ...recordsMigrations, ...iphMigrations };
+  return {
+    ...geoMigrations,
+    ...identityMigrations,
+    ...dispatchMigrations,
+    ...recordsMigrations,
+    ...iphMigrations,
+    ...indicatorsMigrations,
+  };
 }
 
 function provider(kind: DatabaseKind): MigrationProvider {

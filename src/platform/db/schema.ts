@@ -9,5 +9,6 @@ import type { DispatchTables } from '../../dispatch/dispatch.store.js';
 import type { IphTables } from '../../records/iph.store.js';
 import type { CrimeTables } from '../../records/crime.store.js';
 import type { ImportTables } from '../../records/import.store.js';
+import type { IndicatorTables } from '../../indicators/indicators.store.js';
 
-export interface Database extends GeoTables, IdentityTables, DispatchTables, IphTables, CrimeTables, ImportTables {}
+export interface Database extends GeoTables, IdentityTables, DispatchTables, IphTables, CrimeTables, ImportTables, IndicatorTables {}

@@ -149,6 +149,45 @@ const es = {
   'error.import.mapping_columns': 'Un archivo CSV necesita las columnas de latitud y longitud en la correspondencia.',
   'error.import.interrupted': 'La transmisión se interrumpió; reanude desde el byte {offset}.',
   'import.warning.looks_utf8': 'El archivo parece estar en UTF-8 aunque se declaró {declared}: revise los acentos.',
+  // crime indicators (src/indicators)
+  'error.indicators.empty_file': 'El archivo está vacío o no tiene filas de datos.',
+  'error.indicators.layout': 'No se reconoce el formato del archivo: falta la columna «{column}».',
+  'error.indicators.unknown_column': 'La columna «{column}» no corresponde a ningún delito de la fuente {source}.',
+  'error.indicators.unknown_entity': 'Línea {line}: la entidad «{value}» no existe en el catálogo del INEGI.',
+  'error.indicators.entity_mismatch':
+    'Línea {line}: el nombre «{name}» no corresponde a la clave de entidad {code} ({expected}); revise si la entidad se renombró o la clave está mal.',
+  'error.indicators.unknown_municipality': 'Línea {line}: el municipio con clave «{code}» no existe en el catálogo del INEGI (Censo 2020).',
+  'error.indicators.municipality_state': 'Línea {line}: el municipio {code} no pertenece a la entidad {state}.',
+  'error.indicators.invalid_value': 'Línea {line}, columna «{column}»: «{value}» no es un conteo válido (entero no negativo).',
+  'error.indicators.invalid_year': 'Línea {line}: «{value}» no es un año válido.',
+  'error.indicators.missing_cell':
+    'Línea {line}: falta el dato de {month} de {year} ({area}); una publicación no puede tener meses vacíos antes de su último mes.',
+  'error.indicators.missing_month': 'Falta el dato de {area} para «{crime}» en {month}: una publicación no puede tener huecos.',
+  'error.indicators.missing_area': 'Falta la entidad {area} para «{crime}»: una publicación estatal debe traer las 32 entidades.',
+  'error.indicators.duplicate_row': 'Línea {line}: repite los datos de la línea {first}.',
+  'error.indicators.no_crimes': 'Ninguna fila del archivo corresponde a los delitos de la fuente {source}.',
+  'error.indicators.national_mismatch': 'El total nacional de «{crime}» en {month} ({national}) no es la suma de las entidades ({sum}).',
+  'error.indicators.level_not_supported': 'La fuente {source} no se publica a nivel {level}.',
+  'error.indicators.drops_cells':
+    'La publicación {release} no trae {count} datos que la vigente ({previous}) sí tenía (por ejemplo {example}). Si la nueva publicación los retira, confírmelo con «confirmRemovals».',
+  'error.indicators.release_not_found': 'No hay una publicación {release} de la fuente {source} a nivel {level}.',
+  'error.indicators.no_release': 'No hay ninguna publicación cargada de la fuente {source} a nivel {level}.',
+  'error.indicators.crime_not_in_source': 'La fuente {source} no publica «{crime}»; publica: {crimes}.',
+  'error.indicators.crime_not_in_release': 'La publicación {release} de {source} no trae «{crime}».',
+  'error.indicators.period_invalid': 'El periodo «{value}» no es válido: use 2017, 2017-03, 2015..2017 o 2015-01..2016-06.',
+  'error.indicators.period_empty': 'El periodo «{value}» tiene duración cero: su inicio es posterior a su fin.',
+  'error.indicators.period_not_covered':
+    'La publicación {release} de {source} cubre de {first} a {last}; el periodo «{value}» queda fuera.',
+  'error.indicators.population_coverage':
+    'La serie de población «{population}» cubre de {first} a {last}; el periodo «{value}» incluye {year}, que no cubre.',
+  'error.indicators.population_level': 'La serie de población «{population}» no tiene población a nivel {level}.',
+  'error.indicators.population_missing': 'La serie de población «{population}» no tiene la población de {area} en {year}.',
+  'error.indicators.unknown_area':
+    'El área «{area}» no existe: use 00 (nacional), una clave de entidad de dos dígitos o de municipio de cinco.',
+  'error.indicators.area_level': 'El área {area} no es del nivel de la publicación ({level}).',
+  'error.indicators.same_series': 'Las dos series a comparar son la misma; elija otra fuente o delito.',
+  'error.indicators.platform_range': 'El periodo de los datos de la plataforma debe abarcar de 1 a 24 meses.',
+  'error.indicators.release_conflict': 'Otra importación de la fuente {source} terminó mientras tanto; vuelva a intentarlo.',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -295,6 +334,43 @@ const en: Record<MessageKey, string> = {
   'error.import.mapping_columns': 'A CSV file needs the latitude and longitude columns in the mapping.',
   'error.import.interrupted': 'The upload was interrupted; resume at byte {offset}.',
   'import.warning.looks_utf8': 'The file looks like UTF-8 although it was declared {declared}: check the accents.',
+  'error.indicators.empty_file': 'The file is empty or has no data rows.',
+  'error.indicators.layout': 'The file layout is not recognised: column “{column}” is missing.',
+  'error.indicators.unknown_column': 'Column “{column}” is not a crime of source {source}.',
+  'error.indicators.unknown_entity': 'Line {line}: state “{value}” is not in INEGI’s catalogue.',
+  'error.indicators.entity_mismatch':
+    'Line {line}: the name “{name}” does not belong to state code {code} ({expected}); check whether the state was renamed or the code is wrong.',
+  'error.indicators.unknown_municipality': 'Line {line}: there is no municipality with code “{code}” in INEGI’s catalogue (2020 census).',
+  'error.indicators.municipality_state': 'Line {line}: municipality {code} is not in state {state}.',
+  'error.indicators.invalid_value': 'Line {line}, column “{column}”: “{value}” is not a valid count (non-negative integer).',
+  'error.indicators.invalid_year': 'Line {line}: “{value}” is not a valid year.',
+  'error.indicators.missing_cell':
+    'Line {line}: the figure for {month} {year} ({area}) is missing; a release cannot have empty months before its last month.',
+  'error.indicators.missing_month': 'The figure of {area} for “{crime}” in {month} is missing: a release cannot have gaps.',
+  'error.indicators.missing_area': 'State {area} is missing for “{crime}”: a state-level release must have all 32 states.',
+  'error.indicators.duplicate_row': 'Line {line}: repeats the figures of line {first}.',
+  'error.indicators.no_crimes': 'No row of the file is a crime of source {source}.',
+  'error.indicators.national_mismatch': 'The national total of “{crime}” in {month} ({national}) is not the sum of the states ({sum}).',
+  'error.indicators.level_not_supported': 'Source {source} is not published at {level} level.',
+  'error.indicators.drops_cells':
+    'Release {release} lacks {count} figures that the current one ({previous}) had (e.g. {example}). If the new release withdraws them, confirm with “confirmRemovals”.',
+  'error.indicators.release_not_found': 'There is no release {release} of source {source} at {level} level.',
+  'error.indicators.no_release': 'No release of source {source} at {level} level has been loaded.',
+  'error.indicators.crime_not_in_source': 'Source {source} does not publish “{crime}”; it publishes: {crimes}.',
+  'error.indicators.crime_not_in_release': 'Release {release} of {source} does not have “{crime}”.',
+  'error.indicators.period_invalid': 'The period “{value}” is not valid: use 2017, 2017-03, 2015..2017 or 2015-01..2016-06.',
+  'error.indicators.period_empty': 'The period “{value}” has zero length: it starts after it ends.',
+  'error.indicators.period_not_covered': 'Release {release} of {source} covers {first} to {last}; the period “{value}” falls outside.',
+  'error.indicators.population_coverage':
+    'Population series “{population}” covers {first} to {last}; the period “{value}” includes {year}, which it does not cover.',
+  'error.indicators.population_level': 'Population series “{population}” has no {level}-level population.',
+  'error.indicators.population_missing': 'Population series “{population}” has no population for {area} in {year}.',
+  'error.indicators.unknown_area':
+    'Area “{area}” does not exist: use 00 (national), a two-digit state code or a five-digit municipality code.',
+  'error.indicators.area_level': 'Area {area} is not at the release’s level ({level}).',
+  'error.indicators.same_series': 'The two series to compare are the same; choose another source or crime.',
+  'error.indicators.platform_range': 'The period of the platform’s data must span 1 to 24 months.',
+  'error.indicators.release_conflict': 'Another import of source {source} finished meanwhile; try again.',
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { es, en };

@@ -6,6 +6,8 @@ const PATHS: Record<AreaId, string> = {
   // sliders
   dispatchSettings: 'M4 6h10 M18 6h2 M16 4v4 M4 12h4 M12 12h8 M10 10v4 M4 18h12 M20 18h0 M18 16v4',
   metrics: 'M4 20V4 M4 20h16 M8 16v-5 M12 16V8 M16 16v-3 M20 16V6',
+  // a trend line over a map pin
+  indicators: 'M3 20h18 M4 16l5-5 4 3 7-8 M17 6h3v3',
   command: 'M4 20V10l8-6 8 6v10M9 20v-6h6v6M12 4v3',
   field: 'M12 3l7 3v5c0 5-3 8-7 10-4-2-7-5-7-10V6z M9 12l2 2 4-4',
   records: 'M7 3h8l4 4v14H7z M15 3v4h4 M10 11h6 M10 15h6 M4 7v14h11',

@@ -4,6 +4,7 @@ export type AreaId =
   | 'dispatch'
   | 'dispatchSettings'
   | 'metrics'
+  | 'indicators'
   | 'command'
   | 'field'
   | 'records'
@@ -23,6 +24,7 @@ export const AREAS: readonly Area[] = [
   { id: 'dispatch', roles: ['call_taker', 'dispatcher', 'supervisor', 'camera_operator', 'commander'], path: '/despacho' },
   { id: 'dispatchSettings', roles: ['supervisor', 'agency_admin', 'system_admin'], path: '/despacho/ajustes' },
   { id: 'metrics', roles: ['supervisor', 'commander', 'analyst', 'auditor'], path: '/metricas' },
+  { id: 'indicators', roles: ['analyst', 'commander', 'fusion_analyst', 'supervisor', 'auditor', 'system_admin'], path: '/indicadores' },
   { id: 'command', roles: ['commander'] },
   { id: 'field', roles: ['field_officer'], path: '/campo' },
   { id: 'records', roles: ['field_officer', 'commander', 'prosecutor_liaison'], path: '/iph' },
@@ -56,3 +58,9 @@ export const SETTINGS_ROLES: readonly Role[] = ['supervisor', 'agency_admin', 's
 /** Crime records (/registros): those who read them; the import page (/registros/importar) for analysts and administrators. */
 export const CRIME_READ_ROLES: readonly Role[] = ['analyst', 'commander', 'fusion_analyst', 'agency_admin', 'system_admin'];
 export const CRIME_IMPORT_ROLES: readonly Role[] = ['analyst', 'agency_admin', 'system_admin'];
+/** Crime indicators (/indicadores): who the server lets read them (action indicators.read). */
+export const INDICATORS_ROLES: readonly Role[] = ['analyst', 'commander', 'fusion_analyst', 'supervisor', 'auditor', 'system_admin'];
+/** Loading a release (action indicators.import). */
+export const INDICATORS_IMPORT_ROLES: readonly Role[] = ['system_admin'];
+/** The platform's own 911 data through the indicators (action indicators.platform). */
+export const INDICATORS_PLATFORM_ROLES: readonly Role[] = ['supervisor', 'commander', 'analyst', 'auditor'];

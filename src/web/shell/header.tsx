@@ -9,6 +9,7 @@ import {
   CONSOLE_ROLES,
   CRIME_READ_ROLES,
   FIELD_ROLES,
+  INDICATORS_ROLES,
   METRICS_ROLES,
   RECORDS_ROLES,
   hasAnyRole,
@@ -47,6 +48,7 @@ export function Header() {
     { to: '/iph', label: t('shell.nav.records'), show: hasAnyRole(roles, RECORDS_ROLES), testId: 'nav-records' },
     { to: '/metricas', label: t('shell.nav.metrics'), show: hasAnyRole(roles, METRICS_ROLES), testId: 'nav-metrics' },
     { to: '/registros', label: t('shell.nav.crimeRecords'), show: hasAnyRole(roles, CRIME_READ_ROLES), testId: 'nav-crime-records' },
+    { to: '/indicadores', label: t('shell.nav.indicators'), show: hasAnyRole(roles, INDICATORS_ROLES), testId: 'nav-indicators' },
     { to: '/admin', label: t('shell.nav.admin'), show: hasAnyRole(roles, ADMIN_ROLES), testId: 'nav-admin' },
     { to: '/audit', label: t('shell.nav.audit'), show: hasAnyRole(roles, AUDIT_ROLES), testId: 'nav-audit' },
   ].filter((n) => n.show);

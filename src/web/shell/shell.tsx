@@ -10,6 +10,7 @@ import {
   CRIME_IMPORT_ROLES,
   CRIME_READ_ROLES,
   FIELD_ROLES,
+  INDICATORS_ROLES,
   METRICS_ROLES,
   SETTINGS_ROLES,
   hasAnyRole,
@@ -27,6 +28,7 @@ const DispatchSettingsPage = lazy(() => import('../dispatch/settings-page.js'));
 const RecordsRoutes = lazy(() => import('../records/iph-routes.js'));
 const RecordsPage = lazy(() => import('../records/records-page.js'));
 const ImportPage = lazy(() => import('../records/import-page.js'));
+const IndicatorsPage = lazy(() => import('../indicators/indicators-page.js'));
 
 function Message({ text, testId }: { text: string; testId: string }) {
   const { t } = useTranslation();
@@ -69,6 +71,9 @@ function Routes() {
   if (path === '/registros/importar') {
     return hasAnyRole(roles, CRIME_IMPORT_ROLES) ? <ImportPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
+  if (path === '/indicadores' || path.startsWith('/indicadores/')) {
+    return hasAnyRole(roles, INDICATORS_ROLES) ? <IndicatorsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
   if (path === '/campo') {
     return hasAnyRole(roles, FIELD_ROLES) ? <FieldPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
@@ -91,9 +96,11 @@ export function Shell() {
           ? 'shell.nav.metrics'
           : path.startsWith('/registros')
             ? 'shell.nav.crimeRecords'
-            : path === '/account'
-              ? 'shell.nav.account'
-              : 'shell.nav.home';
+            : path.startsWith('/indicadores')
+              ? 'shell.nav.indicators'
+              : path === '/account'
+                ? 'shell.nav.account'
+                : 'shell.nav.home';
     document.title = `${t(key)} · ${platform?.name ?? t('common.appName')}`;
   }, [path, platform, t]);
 
