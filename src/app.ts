@@ -28,6 +28,7 @@ import { detentionRoutes } from './records/detention.routes.js';
 import { evidenceRoutes } from './records/evidence.routes.js';
 import type { CrimeDeps } from './records/crime.service.js';
 import { crimeRecorder } from './records/iph-crime.js';
+import { crimeRecordsAdapter } from './records/crime-indicators.js';
 import { crimeRoutes } from './records/crime.routes.js';
 import { importRoutes } from './records/import.routes.js';
 import { createIndicatorsDeps, loadSeedData, type IndicatorsDeps } from './indicators/indicators.service.js';
@@ -113,8 +114,8 @@ export async function createPlatform(
     await evidenceRoutes(app, records);
     await crimeRoutes(app, crime);
     await importRoutes(app, crime);
-    // The records module's crime-records adapter (src/indicators/adapters.ts, CrimeRecordsAdapter) joins `platform` once it exists.
-    await indicatorsRoutes(app, indicators, { platform: [dispatch911Adapter(dispatch)] });
+    // The platform's own data through the same engine: 911 (dispatch) and crime records by colonia (records).
+    await indicatorsRoutes(app, indicators, { platform: [dispatch911Adapter(dispatch), crimeRecordsAdapter(crime)] });
     await app.ready();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =

@@ -38,9 +38,8 @@ export interface AreaCountsAdapter {
 
 /**
  * The crime records of the records module by colonia (or municipality) and month, per crime
- * category. Left for the lead to wire: implement it in the records module with its own service
- * functions, and pass it to `indicatorsRoutes` (src/app.ts) — its `id` becomes a dataset of
- * `/api/indicators/platform/:dataset`.
+ * SESNSP crime type, implemented by the records module (src/records/crime-indicators.ts) with its own
+ * store and the actor's scope; its `id` (`delitos`) is a dataset of `/api/indicators/platform/:dataset`.
  */
 export interface CrimeRecordsAdapter extends AreaCountsAdapter {
   readonly level: 'municipality' | 'colonia';

@@ -255,23 +255,41 @@ export type CrimeFilter = {
   limit: number;
 };
 
+/** Records the scope lets through (CR-1): a place's records plus those the agency subtree owns. */
+function scoped(q: Q, s: CrimeScope) {
+  const base = q.selectFrom('crimeRecord');
+  if (s.all) return base;
+  return base.where((eb) =>
+    eb.or([
+      // A municipality's code starts with its state's: saying the state lets the (state, date) index serve.
+      ...(s.municipalityCode
+        ? [eb.and([eb('stateCode', '=', s.municipalityCode.slice(0, 2)), eb('municipalityCode', '=', s.municipalityCode)])]
+        : s.stateCode
+          ? [eb('stateCode', '=', s.stateCode)]
+          : []),
+      ...(s.ownerAgencyIds.length ? [eb('ownerAgencyId', 'in', [...s.ownerAgencyIds])] : []),
+      sql<boolean>`1 = 0`,
+    ]),
+  );
+}
+
+/** Counts by colonia (null: outside Mexico City's colonias) and month (`YYYY-MM`) of occurrence, within a scope. */
+export async function countByColoniaMonth(
+  q: Q,
+  f: { scope: CrimeScope; codes?: string[]; from: string; to: string },
+): Promise<{ coloniaId: string | null; month: string; n: number }[]> {
+  let query = scoped(q, f.scope).where('occurredOn', '>=', f.from).where('occurredOn', '<=', f.to);
+  if (f.codes) query = query.where('classificationCode', 'in', f.codes.length ? f.codes : ['']);
+  const month = sql<string>`substr(occurred_on, 1, 7)`;
+  const rows = await query
+    .select((eb) => ['coloniaId', month.as('month'), eb.fn.countAll<number>().as('n')])
+    .groupBy(['coloniaId', month])
+    .execute();
+  return rows.map((r) => ({ coloniaId: r.coloniaId, month: r.month, n: Number(r.n) }));
+}
+
 export async function listRecords(q: Q, f: CrimeFilter): Promise<CrimeRecord[]> {
-  let query = q.selectFrom('crimeRecord').selectAll().orderBy('occurredOn', 'desc').orderBy('id', 'desc').limit(f.limit);
-  const s = f.scope;
-  if (!s.all) {
-    query = query.where((eb) =>
-      eb.or([
-        // A municipality's code starts with its state's: saying the state lets the (state, date) index serve.
-        ...(s.municipalityCode
-          ? [eb.and([eb('stateCode', '=', s.municipalityCode.slice(0, 2)), eb('municipalityCode', '=', s.municipalityCode)])]
-          : s.stateCode
-            ? [eb('stateCode', '=', s.stateCode)]
-            : []),
-        ...(s.ownerAgencyIds.length ? [eb('ownerAgencyId', 'in', [...s.ownerAgencyIds])] : []),
-        sql<boolean>`1 = 0`,
-      ]),
-    );
-  }
+  let query = scoped(q, f.scope).selectAll().orderBy('occurredOn', 'desc').orderBy('id', 'desc').limit(f.limit);
   if (f.codes) query = query.where('classificationCode', 'in', f.codes.length ? f.codes : ['']);
   if (f.from) query = query.where('occurredOn', '>=', f.from);
   if (f.to) query = query.where('occurredOn', '<=', f.to);

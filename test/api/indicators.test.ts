@@ -638,6 +638,36 @@ for (const dialect of dialects()) {
         expect(denied.statusCode).toBe(403);
         expect((await get(`/api/indicators/platform/otro?measure=calls&period=${month}`)).statusCode).toBe(404);
       });
+
+      it('ranks colonias by crime records per 100,000 through the records service', async () => {
+        // Three robberies of a passer-by in Centro (Cuauhtémoc) and one homicide in Coyoacán, in March 2025.
+        const crimes = [
+          { classificationCode: '4.1.5.1', lat: 19.4326, lon: -99.1332 },
+          { classificationCode: '4.1.5.1', lat: 19.433, lon: -99.1335 },
+          { classificationCode: '4.1.5.2', lat: 19.4322, lon: -99.1329 },
+          { classificationCode: '1.1.1.1', lat: 19.3467, lon: -99.1617 },
+        ];
+        for (const c of crimes) {
+          const r = await as(p, analyst)(
+            'POST',
+            '/api/records/crimes',
+            { ...c, occurredOn: '2025-03-10' },
+            { 'idempotency-key': crypto.randomUUID() },
+          );
+          expect(r.statusCode, r.body).toBe(201);
+        }
+        const robbery = await json(`/api/indicators/platform/delitos?measure=4.1&period=2025-03`);
+        const rows = robbery.rows as Json[];
+        expect(rows.reduce((n, r) => n + Number(r.count), 0)).toBe(3);
+        const centro = rows.find((r) => Number(r.count) === 3)!;
+        expect(centro.population).toBeGreaterThan(0);
+        expect(centro.rate).toBeCloseTo((3 / (Number(centro.population) / 12)) * 100_000, 8);
+        const all = await json(`/api/indicators/platform/delitos?measure=all&period=2025-03`);
+        expect((all.rows as Json[]).reduce((n, r) => n + Number(r.count), 0)).toBe(4);
+        // Another month counts none of them.
+        const april = await json(`/api/indicators/platform/delitos?measure=all&period=2025-04`);
+        expect((april.rows as Json[]).reduce((n, r) => n + Number(r.count), 0)).toBe(0);
+      });
     });
   });
 }
