@@ -7,7 +7,7 @@
  *   npx tsx bench/import.bench.ts sqlite          (one database only: sqlite | postgres)
  *   npx tsx bench/import.bench.ts --rows 200000   (a smaller file)
  *
- * The file is drawn from the real Mexico City records (../shared/data/incidents, 110,507 rows
+ * The file is drawn from the real Mexico City records (src/records/data/incidents, copies of ../shared/data/incidents, 110,507 rows
  * of 2013–2015): each row is a real row resampled (seeded), its point moved by up to ±0.001°
  * (≈ ±110 m), its date by up to ±3 days and its time by up to ±30 min, with a new unique id; so
  * categories, places and dates follow the real distribution, and as in the real file a few
@@ -38,7 +38,7 @@ import { processTreeCpuMs, selfCpuMs } from './support/cpu.js';
 import { fmt } from './support/stats.js';
 
 type Kind = 'sqlite' | 'postgres';
-const DATA = path.resolve(import.meta.dirname, '../../shared/data/incidents');
+const DATA = path.resolve(import.meta.dirname, '../src/records/data/incidents');
 const YEARS = ['2013', '2014', '2015'].map((y) => path.join(DATA, `cdmx-ssp-delitos-${y}.csv`));
 const BATCH = 1000;
 const mb = (bytes: number) => `${fmt(bytes / 2 ** 20)} MB`;

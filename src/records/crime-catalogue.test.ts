@@ -5,7 +5,7 @@ import { crimeCatalogue, SESNSP_EXTRACT_COLUMNS } from './crime-catalogue.js';
 import { CDMX_SSP_MAPPING, categoryIndex } from './import-mapping.js';
 
 const catalogue = crimeCatalogue();
-const MX_CRIME = path.resolve(import.meta.dirname, '../../../shared/data/mx-crime');
+const MX_CRIME = path.resolve(import.meta.dirname, '../indicators/data');
 
 describe('catálogo de delitos del SESNSP', () => {
   it('has the published structure: 7 legal interests, 40 types, 55 subtypes, 98 modalities', () => {
@@ -65,7 +65,7 @@ describe('catálogo de delitos del SESNSP', () => {
   });
 
   it('maps the 19 categories of the SSP-DF file to codes that exist and say whether there was violence', () => {
-    const file = path.resolve(import.meta.dirname, '../../../shared/data/incidents/cdmx-ssp-delitos-2013.csv');
+    const file = path.resolve(import.meta.dirname, 'data/incidents/cdmx-ssp-delitos-2013.csv');
     const categories = new Set(
       fs
         .readFileSync(file, 'utf8')

@@ -9,7 +9,7 @@ const geo = createGeoService();
 
 describe('comprobaciones de un registro', () => {
   it('computes H3 parents as h3-js does, for every point of the real 2015 file', () => {
-    const file = path.resolve(import.meta.dirname, '../../../shared/data/incidents/cdmx-ssp-delitos-2015.csv');
+    const file = path.resolve(import.meta.dirname, 'data/incidents/cdmx-ssp-delitos-2015.csv');
     const rows = fs.readFileSync(file, 'utf8').trim().split('\n').slice(1);
     for (const line of rows) {
       const f = line.split(',');

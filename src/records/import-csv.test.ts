@@ -127,7 +127,7 @@ describe('lector CSV por bytes', () => {
   });
 
   it('reads the real SSP-DF file in 64 KiB chunks: 32,416 records plus the header, 7 fields each', () => {
-    const file = path.resolve(import.meta.dirname, '../../../shared/data/incidents/cdmx-ssp-delitos-2015.csv');
+    const file = path.resolve(import.meta.dirname, 'data/incidents/cdmx-ssp-delitos-2015.csv');
     const items = read(fs.readFileSync(file), [65_536]);
     expect(items).toHaveLength(32_417);
     expect(items.every((i) => i.kind === 'row' && i.cells.length === 7)).toBe(true);

@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/platform/db/database.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
-const YEAR_2015 = path.resolve(root, '../shared/data/incidents/cdmx-ssp-delitos-2015.csv');
+const YEAR_2015 = path.resolve(root, 'src/records/data/incidents/cdmx-ssp-delitos-2015.csv');
 
 describe('importación desde la línea de comandos (SQLite)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openc5-crime-cli-'));

@@ -10,7 +10,7 @@ import { dialects } from '../support/dialects.js';
 import { as, enrol, login, startPlatform, type Session } from '../support/platform.js';
 
 type Json = Record<string, unknown>;
-const DATA = path.resolve(import.meta.dirname, '../../../shared/data/incidents');
+const DATA = path.resolve(import.meta.dirname, '../../src/records/data/incidents');
 const YEAR_2015 = path.join(DATA, 'cdmx-ssp-delitos-2015.csv');
 const HEADER = 'id,date,time,crime,cuadrante,lat,lon';
 

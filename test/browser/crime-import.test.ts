@@ -12,7 +12,7 @@ import { nextCode } from '../support/platform.js';
 import { WEB_ROOT, browserAvailable, launchBrowser } from '../support/browser.js';
 
 const run = browserAvailable();
-const YEAR_2015 = path.resolve(import.meta.dirname, '../../../shared/data/incidents/cdmx-ssp-delitos-2015.csv');
+const YEAR_2015 = path.resolve(import.meta.dirname, '../../src/records/data/incidents/cdmx-ssp-delitos-2015.csv');
 
 /** The header and the first `n` rows of the real 2015 file, plus two rows that cannot be imported. */
 function sample(n: number): Buffer {
