@@ -33,6 +33,9 @@ import { importRoutes } from './records/import.routes.js';
 import { createIndicatorsDeps, loadSeedData, type IndicatorsDeps } from './indicators/indicators.service.js';
 import { indicatorsRoutes } from './indicators/indicators.routes.js';
 import { dispatch911Adapter } from './indicators/adapters.js';
+import { createAnalysisEngine, type AnalysisEngine } from './analysis/engine.service.js';
+import { analysisRoutes } from './analysis/analysis.routes.js';
+import { publicMapRoutes } from './analysis/public-map.routes.js';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -54,6 +57,8 @@ export type Platform = {
   crime: CrimeDeps;
   /** The crime indicators module's services and caches. */
   indicators: IndicatorsDeps;
+  /** The crime map's analysis engine (worker threads); `refresh()` reads new records now. */
+  analysis: AnalysisEngine;
   close: () => Promise<void>;
 };
 
@@ -98,6 +103,16 @@ export async function createPlatform(
     // Official crime statistics shipped with the code (src/indicators/data), loaded once like the geography.
     const indicators = createIndicatorsDeps(handle, geo);
     await loadSeedData(indicators);
+    const analysis = createAnalysisEngine({
+      crime,
+      options: {
+        pollMs: config.analysis.pollMs,
+        jobTimeLimitMs: config.analysis.jobTimeLimitMs,
+        jobWorkers: config.analysis.jobWorkers,
+        publicMap: config.publicMap,
+      },
+      log: (msg, err) => (err ? app.log.error({ err }, msg) : app.log.info(msg)),
+    });
 
     const app = await buildServer(ctx, { logger: opts.logger, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
     registerAccessHook(app, ctx);
@@ -115,7 +130,11 @@ export async function createPlatform(
     await importRoutes(app, crime);
     // The records module's crime-records adapter (src/indicators/adapters.ts, CrimeRecordsAdapter) joins `platform` once it exists.
     await indicatorsRoutes(app, indicators, { platform: [dispatch911Adapter(dispatch)] });
+    await analysisRoutes(app, analysis);
+    await publicMapRoutes(app, analysis);
     await app.ready();
+    // The records load into the analysis workers in the background; map questions wait for it.
+    if (config.analysis.preload) analysis.start();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =
       opts.timers === false
@@ -133,8 +152,10 @@ export async function createPlatform(
       records,
       crime,
       indicators,
+      analysis,
       close: async () => {
         if (timers) clearInterval(timers);
+        await analysis.close();
         await app.close();
         if (!opts.handle) await handle.close();
       },

@@ -1,0 +1,215 @@
+/**
+ * Spatial units of a map — H3 cells (resolutions 7–10), square cells of a grid in EPSG:6372 metres,
+ * states, municipalities, colonias, quadrants — and counting a selection of records into them.
+ * A unit has an id, a name (areas), a population (where published), an area and a polygon.
+ */
+import { cellArea, cellToBoundary, cellToLatLng } from 'h3-js';
+import type { AreaKind, Areas } from './areas.js';
+import { h3Column, type ColumnStore } from './columns.js';
+import { filterError } from './filter.js';
+import { ringAreaM2 } from './geometry.js';
+import { project, unproject } from './projection.js';
+
+export const UNIT_KINDS = ['h3', 'grid', 'colonia', 'quadrant', 'municipality', 'state'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
+export interface UnitSpec {
+  readonly unit: UnitKind;
+  /** H3 resolution 7–10 (unit `h3`). */
+  readonly resolution?: number;
+  /** Cell side in metres, 50–5000 (unit `grid`). */
+  readonly cellSize?: number;
+}
+
+/** Most features one answer may hold. */
+export const MAX_FEATURES = 200_000;
+
+/** Units with their counts: `keys[i]` is a dictionary index (H3, areas) or a packed grid cell. */
+export interface UnitCounts {
+  readonly spec: UnitSpec;
+  readonly keys: Float64Array;
+  readonly counts: Float64Array;
+  readonly total: number;
+}
+
+/** Grid cells packed in one number: col · 2^24 + row (EPSG:6372 covers Mexico with cols and rows below 2^24 even at 50 m… and far beyond). */
+const PACK = 2 ** 24;
+export const gridKey = (col: number, row: number) => col * PACK + row;
+export const gridCol = (key: number) => Math.floor(key / PACK);
+export const gridRow = (key: number) => key - Math.floor(key / PACK) * PACK;
+
+function tooMany(cells: number): never {
+  throw filterError('too_many_cells', 'error.analysis.too_many_cells', 'resolution', { cells, max: MAX_FEATURES });
+}
+
+/** The store column and dictionary size a unit counts on (H3 and areas). */
+function dictColumn(s: ColumnStore, spec: UnitSpec): { col: ArrayLike<number>; size: number } {
+  if (spec.unit === 'h3') {
+    const r = spec.resolution ?? 9;
+    return { col: h3Column(s, r), size: s.dict.h3[r - 7].values.length };
+  }
+  const kind = spec.unit as AreaKind;
+  return { col: s[kind], size: s.dict[kind].values.length };
+}
+
+/** Counts the selected records per unit; units with no record are left out. */
+export function countUnits(s: ColumnStore, sel: Int32Array, spec: UnitSpec): UnitCounts {
+  if (spec.unit === 'grid') return countGrid(s, sel, spec.cellSize ?? 250, spec);
+  const { col, size } = dictColumn(s, spec);
+  const counts = new Uint32Array(size);
+  for (let k = 0; k < sel.length; k++) counts[col[sel[k]]]++;
+  // Index 0 of an area dictionary is "no area" (a record outside the colonias, say): not a unit.
+  const first = spec.unit === 'h3' ? 0 : 1;
+  let m = 0;
+  for (let k = first; k < size; k++) if (counts[k] > 0) m++;
+  if (m > MAX_FEATURES) tooMany(m);
+  const keys = new Float64Array(m);
+  const out = new Float64Array(m);
+  let j = 0;
+  let total = 0;
+  for (let k = first; k < size; k++) {
+    if (counts[k] > 0) {
+      keys[j] = k;
+      out[j++] = counts[k];
+      total += counts[k];
+    }
+  }
+  return { spec, keys, counts: out, total };
+}
+
+function countGrid(s: ColumnStore, sel: Int32Array, cellSize: number, spec: UnitSpec): UnitCounts {
+  const { x, y } = s;
+  let c0 = Infinity;
+  let c1 = -Infinity;
+  let r0 = Infinity;
+  let r1 = -Infinity;
+  const inv = 1 / cellSize;
+  for (let k = 0; k < sel.length; k++) {
+    const c = Math.floor(x[sel[k]] * inv);
+    const r = Math.floor(y[sel[k]] * inv);
+    if (c < c0) c0 = c;
+    if (c > c1) c1 = c;
+    if (r < r0) r0 = r;
+    if (r > r1) r1 = r;
+  }
+  if (!sel.length) return { spec, keys: new Float64Array(0), counts: new Float64Array(0), total: 0 };
+  const cols = c1 - c0 + 1;
+  const rows = r1 - r0 + 1;
+  const pairs: [number, number][] = [];
+  if (cols * rows <= 1 << 24) {
+    // Dense: one array over the selection's extent (a city at 50 m, the country at 1 km or more).
+    const counts = new Uint32Array(cols * rows);
+    for (let k = 0; k < sel.length; k++) {
+      const i = sel[k];
+      counts[(Math.floor(y[i] * inv) - r0) * cols + (Math.floor(x[i] * inv) - c0)]++;
+    }
+    for (let k = 0; k < counts.length; k++) {
+      if (counts[k] > 0) {
+        if (pairs.length >= MAX_FEATURES) tooMany(pairs.length + 1);
+        pairs.push([gridKey(c0 + (k % cols), r0 + Math.floor(k / cols)), counts[k]]);
+      }
+    }
+  } else {
+    const map = new Map<number, number>();
+    for (let k = 0; k < sel.length; k++) {
+      const i = sel[k];
+      const key = gridKey(Math.floor(x[i] * inv), Math.floor(y[i] * inv));
+      map.set(key, (map.get(key) ?? 0) + 1);
+    }
+    if (map.size > MAX_FEATURES) tooMany(map.size);
+    for (const [key, n] of map) pairs.push([key, n]);
+    pairs.sort((a, b) => a[0] - b[0]);
+  }
+  const keys = Float64Array.from(pairs, (p) => p[0]);
+  const counts = Float64Array.from(pairs, (p) => p[1]);
+  return { spec, keys, counts, total: sel.length };
+}
+
+// ── what a unit is ──────────────────────────────────────────────────────────
+
+/** Describes units of one spec: id, name, population, area, polygon, centre. */
+export interface UnitInfo {
+  id(key: number): string;
+  name(key: number): string | null;
+  population(key: number): number | null;
+  areaKm2(key: number): number;
+  /** GeoJSON geometry text, or null for an area code without boundary data. */
+  geometryJson(key: number): string | null;
+  /** [lon, lat] of the unit's centre. */
+  centre(key: number): [number, number];
+}
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+const ringJson = (ring: number[][]) => `{"type":"Polygon","coordinates":[${JSON.stringify(ring.map(([a, b]) => [round6(a), round6(b)]))}]}`;
+
+const h3Cache = new Map<string, { json: string; area: number }>();
+function h3Cell(cell: string) {
+  let c = h3Cache.get(cell);
+  if (!c) {
+    c = { json: ringJson(cellToBoundary(cell, true)), area: cellArea(cell, 'km2') };
+    if (h3Cache.size > 400_000) h3Cache.clear();
+    h3Cache.set(cell, c);
+  }
+  return c;
+}
+
+/** The corners of grid cell (col, row) as a closed lon/lat ring (counter-clockwise). */
+export function gridRing(col: number, row: number, cellSize: number): number[][] {
+  const x0 = col * cellSize;
+  const y0 = row * cellSize;
+  const corners = [
+    [x0, y0],
+    [x0 + cellSize, y0],
+    [x0 + cellSize, y0 + cellSize],
+    [x0, y0 + cellSize],
+    [x0, y0],
+  ];
+  return corners.map(([x, y]) => unproject(x, y));
+}
+
+export function unitInfo(s: ColumnStore, areas: Areas, spec: UnitSpec): UnitInfo {
+  if (spec.unit === 'h3') {
+    const dict = s.dict.h3[(spec.resolution ?? 9) - 7].values;
+    return {
+      id: (k) => dict[k],
+      name: () => null,
+      population: () => null,
+      areaKm2: (k) => h3Cell(dict[k]).area,
+      geometryJson: (k) => h3Cell(dict[k]).json,
+      centre: (k) => {
+        const [lat, lon] = cellToLatLng(dict[k]);
+        return [lon, lat];
+      },
+    };
+  }
+  if (spec.unit === 'grid') {
+    const size = spec.cellSize ?? 250;
+    return {
+      id: (k) => `${size}:${gridCol(k)}:${gridRow(k)}`,
+      name: () => null,
+      population: () => null,
+      areaKm2: (k) => ringAreaM2(gridRing(gridCol(k), gridRow(k), size).flat()) / 1e6,
+      geometryJson: (k) => ringJson(gridRing(gridCol(k), gridRow(k), size)),
+      centre: (k) => unproject((gridCol(k) + 0.5) * size, (gridRow(k) + 0.5) * size),
+    };
+  }
+  const kind = spec.unit;
+  const layer = areas[kind];
+  const dict = s.dict[kind].values;
+  // Dictionary index k is area k − 1 for the catalogue's areas; later entries have no boundary.
+  const area = (k: number) => (k >= 1 && k <= layer.codes.length ? k - 1 : -1);
+  return {
+    id: (k) => dict[k],
+    name: (k) => (area(k) >= 0 ? layer.names[area(k)] : null),
+    population: (k) => (area(k) >= 0 ? layer.population[area(k)] : null),
+    areaKm2: (k) => (area(k) >= 0 ? layer.areaKm2[area(k)] : 0),
+    geometryJson: (k) => (area(k) >= 0 ? layer.geometryJson(area(k)) : null),
+    centre: (k) => (area(k) >= 0 ? [layer.centroidLon[area(k)], layer.centroidLat[area(k)]] : [NaN, NaN]),
+  };
+}
+
+/** The grid cell holding a lon/lat point. */
+export function gridCellOf(lon: number, lat: number, cellSize: number): number {
+  const [x, y] = project(lon, lat);
+  return gridKey(Math.floor(x / cellSize), Math.floor(y / cellSize));
+}
