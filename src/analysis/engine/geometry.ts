@@ -161,16 +161,16 @@ export function checkDrawnPolygon(value: unknown): { ok: true; polygon: Polygon 
       const last = ring[ring.length - 1];
       if (!last || last[0] !== x || last[1] !== y) ring.push([x, y]);
     }
-    vertices += ring.length;
-    if (vertices > MAX_POLYGON_VERTICES + v.coordinates.length) return { ok: false, problem: 'too_many_vertices' };
+    if (ring.length > MAX_POLYGON_VERTICES + 2) return { ok: false, problem: 'too_many_vertices' };
     const first = ring[0];
     const last = ring[ring.length - 1];
     if (ring.length > 1 && (first[0] !== last[0] || first[1] !== last[1])) ring.push([first[0], first[1]]);
     if (ring.length < 4) return { ok: false, problem: 'too_few_vertices' };
+    // The closing point repeats the first: not a vertex of its own.
+    vertices += ring.length - 1;
+    if (vertices > MAX_POLYGON_VERTICES) return { ok: false, problem: 'too_many_vertices' };
     rings.push(ring);
   }
-  // Closing points repeat the first: not counted as vertices.
-  if (vertices - rings.length > MAX_POLYGON_VERTICES) return { ok: false, problem: 'too_many_vertices' };
   if (selfIntersects(rings)) return { ok: false, problem: 'self_intersecting' };
   const polygon: Polygon = { type: 'Polygon', coordinates: rings };
   if (!(polygonAreaKm2(polygon) > 0)) return { ok: false, problem: 'empty' };
