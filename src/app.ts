@@ -130,7 +130,7 @@ export async function createPlatform(
     await importRoutes(app, crime);
     // The records module's crime-records adapter (src/indicators/adapters.ts, CrimeRecordsAdapter) joins `platform` once it exists.
     await indicatorsRoutes(app, indicators, { platform: [dispatch911Adapter(dispatch)] });
-    await analysisRoutes(app, analysis);
+    await analysisRoutes(app, analysis, crime);
     await publicMapRoutes(app, analysis);
     await app.ready();
     // The records load into the analysis workers in the background; map questions wait for it.

@@ -7,7 +7,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errorSchema, typed } from '../platform/http/server.js';
-import { crimeScope } from '../records/crime.service.js';
+import { catalogueOf, crimeScope, type CrimeDeps } from '../records/crime.service.js';
+import { filterError, parsePolygon } from './engine/filter.js';
 import type { AnalysisEngine } from './engine.service.js';
 import type { QueryOp } from './engine/protocol.js';
 import type { JobParams } from './engine/study.js';
@@ -38,7 +39,19 @@ const tags = ['análisis'];
 export const sendBytes = (reply: FastifyReply, bytes: Buffer) =>
   reply.type('application/json; charset=utf-8').send(bytes as unknown as Record<string, never>);
 
-export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngine): Promise<void> {
+/**
+ * The checks a job's body gets before it is queued (the rest — areas, cells — when its input is drawn):
+ * a refused job answers 400 at once rather than failing later.
+ */
+function checkJobBody(crime: CrimeDeps, b: JobParams): void {
+  if (b.from && b.to && b.from > b.to) throw filterError('date_order', 'error.analysis.date_order', 'from', { from: b.from, to: b.to });
+  for (const code of b.classification?.split(',') ?? [])
+    if (!catalogueOf(crime).get(code))
+      throw filterError('unknown_classification', 'crime.reason.unknown_classification', 'classification', { code });
+  if (b.polygon !== undefined) parsePolygon(b.polygon);
+}
+
+export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngine, crime: CrimeDeps): Promise<void> {
   const r = typed(app);
   const ask = async (op: QueryOp, req: FastifyRequest, reply: FastifyReply) => {
     const { bytes } = await engine.query(op, req.query as Record<string, unknown>, crimeScope(req.auth!.actor));
@@ -137,7 +150,11 @@ export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngin
       body: jobBody,
       response: { 202: jobCreated, ...errors },
     },
-    handler: async (req, reply) => reply.code(202).send(engine.createJob(req.auth!.actor, req.body as JobParams)),
+    handler: async (req, reply) => {
+      const body = req.body as JobParams;
+      checkJobBody(crime, body);
+      return reply.code(202).send(engine.createJob(req.auth!.actor, body));
+    },
   });
 
   r.get('/api/analysis/jobs/:id', {

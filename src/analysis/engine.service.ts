@@ -283,7 +283,7 @@ export function createAnalysisEngine(deps: AnalysisDeps): AnalysisEngine {
           status: 400,
           code: 'time_limit',
           messageKey: 'error.analysis.time_limit',
-          params: { seconds: Math.round(options.jobTimeLimitMs / 1000) },
+          params: { seconds: Math.round(options.jobTimeLimitMs / 100) / 10 },
           field: sizeField(job.params),
         },
       });
