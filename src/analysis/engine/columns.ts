@@ -82,6 +82,19 @@ export interface ColumnStore extends Columns {
   /** Smallest and largest day held (NaN when empty). */
   minDay: number;
   maxDay: number;
+  /**
+   * Records [0, sortedUpTo) are in day order (sortByDay), later appends follow unsorted; dayIndex[d −
+   * dayIndexLo] is the position of the first sorted record of day d or later, so a date range is a
+   * slice of the sorted part plus the unsorted tail.
+   */
+  sortedUpTo: number;
+  dayIndex: Int32Array | null;
+  dayIndexLo: number;
+  /** Extent of x and y (EPSG:6372 metres; NaN when empty). */
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
   readonly dict: {
     readonly h3: readonly [Dictionary, Dictionary, Dictionary, Dictionary];
     readonly state: Dictionary;
@@ -132,6 +145,13 @@ export function createColumnStore(areas: Areas, classes: ClassificationIndex, ca
     version: 0,
     minDay: NaN,
     maxDay: NaN,
+    sortedUpTo: 0,
+    dayIndex: null,
+    dayIndexLo: 0,
+    xMin: NaN,
+    xMax: NaN,
+    yMin: NaN,
+    yMax: NaN,
     dict: {
       h3: [dictionary(), dictionary(), dictionary(), dictionary()],
       // States are not indexed by area position: index 0 is never a state, like the others.
@@ -164,6 +184,92 @@ export function compact(s: ColumnStore): void {
   for (const k of NAMES) (s as unknown as Record<Name, unknown>)[k] = s[k].slice(0, s.n * WIDTH(k));
   s.capacity = s.n;
 }
+
+/**
+ * Puts every record in day order (a counting sort, then each column permuted; no spare room left):
+ * date-filtered scans then read one contiguous slice. Run after the initial load, and again when the
+ * unsorted tail of new records grows past a tenth of the store. Stable: within a day, store order.
+ */
+export function sortByDay(s: ColumnStore): void {
+  const n = s.n;
+  if (!n) return compact(s);
+  const lo = s.minDay;
+  const span = s.maxDay - lo + 1;
+  const start = new Int32Array(span + 1);
+  for (let i = 0; i < n; i++) start[s.day[i] - lo + 1]++;
+  for (let d = 0; d < span; d++) start[d + 1] += start[d];
+  const order = new Int32Array(n);
+  const at = start.slice(0, span);
+  for (let i = 0; i < n; i++) order[at[s.day[i] - lo]++] = i;
+  const set = s as unknown as Record<Name, unknown>;
+  for (const k of NAMES) {
+    const src = s[k];
+    // One gather loop per array type: a single loop over all of them would be megamorphic and ~50× slower.
+    if (k === 'id') set[k] = gatherId(src as Uint32Array, order);
+    else if (src instanceof Float64Array) set[k] = gatherF64(src, order);
+    else if (src instanceof Float32Array) set[k] = gatherF32(src, order);
+    else if (src instanceof Int32Array) set[k] = gatherI32(src, order);
+    else if (src instanceof Uint32Array) set[k] = gatherU32(src, order);
+    else if (src instanceof Int16Array) set[k] = gatherI16(src, order);
+    else if (src instanceof Uint16Array) set[k] = gatherU16(src, order);
+    else set[k] = gatherU8(src as Uint8Array, order);
+  }
+  s.capacity = n;
+  s.sortedUpTo = n;
+  s.dayIndex = start;
+  s.dayIndexLo = lo;
+  s.version++;
+}
+
+function gatherF64(src: Float64Array, order: Int32Array): Float64Array {
+  const out = new Float64Array(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = src[order[j]];
+  return out;
+}
+function gatherF32(src: Float32Array, order: Int32Array): Float32Array {
+  const out = new Float32Array(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = src[order[j]];
+  return out;
+}
+function gatherI32(src: Int32Array, order: Int32Array): Int32Array {
+  const out = new Int32Array(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = src[order[j]];
+  return out;
+}
+function gatherU32(src: Uint32Array, order: Int32Array): Uint32Array {
+  const out = new Uint32Array(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = src[order[j]];
+  return out;
+}
+function gatherI16(src: Int16Array, order: Int32Array): Int16Array {
+  const out = new Int16Array(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = src[order[j]];
+  return out;
+}
+function gatherU16(src: Uint16Array, order: Int32Array): Uint16Array {
+  const out = new Uint16Array(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = src[order[j]];
+  return out;
+}
+function gatherU8(src: Uint8Array, order: Int32Array): Uint8Array {
+  const out = new Uint8Array(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = src[order[j]];
+  return out;
+}
+function gatherId(src: Uint32Array, order: Int32Array): Uint32Array {
+  const out = new Uint32Array(order.length * 4);
+  for (let j = 0; j < order.length; j++) {
+    const o = order[j] * 4;
+    out[j * 4] = src[o];
+    out[j * 4 + 1] = src[o + 1];
+    out[j * 4 + 2] = src[o + 2];
+    out[j * 4 + 3] = src[o + 3];
+  }
+  return out;
+}
+
+/** Whether the unsorted tail is large enough to sort again. */
+export const needsSort = (s: ColumnStore) => s.n - s.sortedUpTo > Math.max(100_000, s.n / 10);
 
 /** Bytes held by the columns (capacity, not only n). */
 export const columnBytes = (s: ColumnStore) => NAMES.reduce((t, k) => t + s[k].byteLength, 0);
@@ -204,6 +310,10 @@ export function appendRows(s: ColumnStore, rows: readonly CrimeRowForAnalysis[])
     const [x, y] = project(r.lon, r.lat);
     s.x[i] = x;
     s.y[i] = y;
+    if (!(s.x[i] >= s.xMin)) s.xMin = s.x[i];
+    if (!(s.x[i] <= s.xMax)) s.xMax = s.x[i];
+    if (!(s.y[i] >= s.yMin)) s.yMin = s.y[i];
+    if (!(s.y[i] <= s.yMax)) s.yMax = s.y[i];
     s.h3r7[i] = intern(dict.h3[0], r.h3R7);
     s.h3r8[i] = intern(dict.h3[1], r.h3R8);
     s.h3r9[i] = intern(dict.h3[2], r.h3R9);

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { loadAreas } from './areas.js';
 import { classificationIndex } from './classification.js';
-import { appendRows, BYTES_PER_RECORD, columnBytes, compact, createColumnStore } from './columns.js';
+import { appendRows, BYTES_PER_RECORD, columnBytes, createColumnStore, needsSort, sortByDay } from './columns.js';
 import { aggregate, breakdownByLevel, matrix, points, publicPoints, timeseries, type EngineContext } from './queries.js';
 import { profile } from './profile.js';
 import { jobInput } from './study.js';
@@ -17,6 +17,8 @@ import { toWire } from './wire.js';
 
 const port = parentPort!;
 let ctx: EngineContext | undefined;
+/** True until the initial load ends (`compact`): no re-sorting while the whole database streams in. */
+let loading = true;
 
 /** Public answers, by query and store version: the same map asked by many citizens is computed once. */
 const publicCache = new Map<string, { bytes: Uint8Array; etag: string }>();
@@ -65,10 +67,12 @@ port.on('message', (m: StoreRequest) => {
       case 'append': {
         const added = appendRows(ctx!.store, m.rows);
         if (added) publicCache.clear();
+        if (!loading && needsSort(ctx!.store)) sortByDay(ctx!.store);
         return reply({ id: m.id, ok: true, value: added });
       }
       case 'compact':
-        compact(ctx!.store);
+        sortByDay(ctx!.store);
+        loading = false;
         return reply({ id: m.id, ok: true });
       case 'stats': {
         const s = ctx!.store;

@@ -52,12 +52,19 @@ function dictColumn(s: ColumnStore, spec: UnitSpec): { col: ArrayLike<number>; s
   return { col: s[kind], size: s.dict[kind].values.length };
 }
 
-/** Counts the selected records per unit; units with no record are left out. */
-export function countUnits(s: ColumnStore, sel: Int32Array, spec: UnitSpec): UnitCounts {
+/**
+ * Counts the selected records per unit (`sel` null: every record, without an index array); units
+ * with no record are left out.
+ */
+export function countUnits(s: ColumnStore, sel: Int32Array | null, spec: UnitSpec): UnitCounts {
   if (spec.unit === 'grid') return countGrid(s, sel, spec.cellSize ?? 250, spec);
   const { col, size } = dictColumn(s, spec);
   const counts = new Uint32Array(size);
-  for (let k = 0; k < sel.length; k++) counts[col[sel[k]]]++;
+  if (sel) for (let k = 0; k < sel.length; k++) counts[col[sel[k]]]++;
+  else {
+    const n = s.n;
+    for (let i = 0; i < n; i++) counts[col[i]]++;
+  }
   // Index 0 of an area dictionary is "no area" (a record outside the colonias, say): not a unit.
   const first = spec.unit === 'h3' ? 0 : 1;
   let m = 0;
@@ -77,31 +84,31 @@ export function countUnits(s: ColumnStore, sel: Int32Array, spec: UnitSpec): Uni
   return { spec, keys, counts: out, total };
 }
 
-function countGrid(s: ColumnStore, sel: Int32Array, cellSize: number, spec: UnitSpec): UnitCounts {
+/** Most cells of the dense counting array of a grid (64 MiB of counts); beyond it a hash map counts. */
+const DENSE_GRID_CELLS = 1 << 24;
+
+function countGrid(s: ColumnStore, sel: Int32Array | null, cellSize: number, spec: UnitSpec): UnitCounts {
   const { x, y } = s;
-  let c0 = Infinity;
-  let c1 = -Infinity;
-  let r0 = Infinity;
-  let r1 = -Infinity;
-  const inv = 1 / cellSize;
-  for (let k = 0; k < sel.length; k++) {
-    const c = Math.floor(x[sel[k]] * inv);
-    const r = Math.floor(y[sel[k]] * inv);
-    if (c < c0) c0 = c;
-    if (c > c1) c1 = c;
-    if (r < r0) r0 = r;
-    if (r > r1) r1 = r;
-  }
-  if (!sel.length) return { spec, keys: new Float64Array(0), counts: new Float64Array(0), total: 0 };
-  const cols = c1 - c0 + 1;
-  const rows = r1 - r0 + 1;
+  const count = sel ? sel.length : s.n;
+  if (!count) return { spec, keys: new Float64Array(0), counts: new Float64Array(0), total: 0 };
+  // EPSG:6372 coordinates are positive over Mexico (false easting 2,500 km; the origin is south of
+  // the country): truncation is floor, and the store's extent bounds every cell.
+  // Division, not a multiplication by 1/size: the same cell as floor(x / size) everywhere else, at the edges too.
+  const c0 = Math.floor(s.xMin / cellSize);
+  const r0 = Math.floor(s.yMin / cellSize);
+  const cols = Math.floor(s.xMax / cellSize) - c0 + 1;
+  const rows = Math.floor(s.yMax / cellSize) - r0 + 1;
   const pairs: [number, number][] = [];
-  if (cols * rows <= 1 << 24) {
-    // Dense: one array over the selection's extent (a city at 50 m, the country at 1 km or more).
+  if (cols * rows <= DENSE_GRID_CELLS && s.xMin > 0 && s.yMin > 0) {
     const counts = new Uint32Array(cols * rows);
-    for (let k = 0; k < sel.length; k++) {
-      const i = sel[k];
-      counts[(Math.floor(y[i] * inv) - r0) * cols + (Math.floor(x[i] * inv) - c0)]++;
+    if (sel) {
+      for (let k = 0; k < sel.length; k++) {
+        const i = sel[k];
+        counts[(((y[i] / cellSize) | 0) - r0) * cols + (((x[i] / cellSize) | 0) - c0)]++;
+      }
+    } else {
+      const n = s.n;
+      for (let i = 0; i < n; i++) counts[(((y[i] / cellSize) | 0) - r0) * cols + (((x[i] / cellSize) | 0) - c0)]++;
     }
     for (let k = 0; k < counts.length; k++) {
       if (counts[k] > 0) {
@@ -111,18 +118,18 @@ function countGrid(s: ColumnStore, sel: Int32Array, cellSize: number, spec: Unit
     }
   } else {
     const map = new Map<number, number>();
-    for (let k = 0; k < sel.length; k++) {
-      const i = sel[k];
-      const key = gridKey(Math.floor(x[i] * inv), Math.floor(y[i] * inv));
+    for (let k = 0; k < count; k++) {
+      const i = sel ? sel[k] : k;
+      const key = gridKey(Math.floor(x[i] / cellSize), Math.floor(y[i] / cellSize));
       map.set(key, (map.get(key) ?? 0) + 1);
+      if (map.size > MAX_FEATURES) tooMany(map.size);
     }
-    if (map.size > MAX_FEATURES) tooMany(map.size);
     for (const [key, n] of map) pairs.push([key, n]);
     pairs.sort((a, b) => a[0] - b[0]);
   }
   const keys = Float64Array.from(pairs, (p) => p[0]);
   const counts = Float64Array.from(pairs, (p) => p[1]);
-  return { spec, keys, counts, total: sel.length };
+  return { spec, keys, counts, total: count };
 }
 
 // ── what a unit is ──────────────────────────────────────────────────────────
