@@ -37,12 +37,19 @@ export type AnalysisDeps = { crime: CrimeDeps; options: AnalysisOptions; log?: (
 
 /** Records per page read from the database: ~20 ms of a SQLite read, so the request loop keeps its turns. */
 export const LOAD_BATCH = 5000;
-/** How far back (in id time) each poll looks for records committed after a later one was read. */
-export const LATE_COMMIT_MS = 10_000;
+/**
+ * How long a record's transaction may take to commit after its id was taken (id time is wall-clock time):
+ * each poll looks this far back, from now, for records committed after a later one was read.
+ */
+export const LATE_COMMIT_MS = 5_000;
+/** How long a question waits for the initial load before answering 503 `not_ready`. */
+export const READY_WAIT_MS = 15_000;
 /** Jobs waiting at most; more are refused (503). */
 export const MAX_QUEUED_JOBS = 50;
 /** Finished jobs are kept this long for their owner to read. */
 export const JOB_RETENTION_MS = 60 * 60_000;
+/** Results kept at most (a 4-million-cell KDE is ~20 MB of JSON). */
+export const JOB_RESULTS_BYTES = 512 * 2 ** 20;
 
 const workerUrl = (name: string) => new URL(`./engine/${name}.mjs`, import.meta.url);
 
@@ -179,7 +186,10 @@ export function createAnalysisEngine(deps: AnalysisDeps): AnalysisEngine {
         maxMs = ms;
       }
     }
-    if (recent.size > 50_000) for (const [id, ms] of recent) if (ms < maxMs - LATE_COMMIT_MS) recent.delete(id);
+    if (recent.size > 50_000) {
+      const cutoff = Date.now() - LATE_COMMIT_MS;
+      for (const [id, ms] of recent) if (ms < cutoff) recent.delete(id);
+    }
     const reply = await store!.ask({ kind: 'append', rows } satisfies Omit<StoreRequest & { kind: 'append' }, 'id'>);
     return reply.value as number;
   }
@@ -191,10 +201,12 @@ export function createAnalysisEngine(deps: AnalysisDeps): AnalysisEngine {
       added += await append(rows);
       if (rows.length < LOAD_BATCH) break;
     }
-    // Records whose transaction committed after a later id was read: ids in the window not seen yet.
-    if (maxId !== null) {
-      const cutoff = maxMs - LATE_COMMIT_MS;
-      for (const [id, ms] of recent) if (ms < cutoff) recent.delete(id);
+    // Records whose transaction committed after a later id was read: ids are taken before the commit, so a
+    // record committing now has an id from the last few seconds. The ids of that window not seen yet are read
+    // again; with no record that recent (the usual case between imports) there is nothing to look at.
+    const cutoff = Date.now() - LATE_COMMIT_MS;
+    for (const [id, ms] of recent) if (ms < cutoff) recent.delete(id);
+    if (maxId !== null && maxMs >= cutoff) {
       const ids = await crimeRecordIdsBetween(deps.crime, idAt(cutoff), maxId);
       const missing = ids.filter((id) => !recent.has(id));
       for (let k = 0; k < missing.length; k += 500) added += await append(await crimeRecordsByIds(deps.crime, missing.slice(k, k + 500)));
@@ -245,8 +257,19 @@ export function createAnalysisEngine(deps: AnalysisDeps): AnalysisEngine {
     return polling;
   }
 
+  /** Waits for the initial load at most READY_WAIT_MS; a question asked earlier answers 503 (the map retries). */
+  async function readySoon(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), READY_WAIT_MS)));
+    try {
+      if ((await Promise.race([ready(), late])) === 'late') throw new AppError(503, 'not_ready', 'error.analysis.not_ready');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function query(op: QueryOp, params: Record<string, unknown>, scope: Scope) {
-    await ready();
+    await readySoon();
     const r = await store!.ask({ kind: 'query', op, params, scope });
     const u8 = r.bytes!;
     return { bytes: Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength), etag: r.etag };
@@ -264,9 +287,16 @@ export function createAnalysisEngine(deps: AnalysisDeps): AnalysisEngine {
     job.settle();
   };
 
+  /** Finished jobs go after JOB_RETENTION_MS, and the oldest first when their results pass JOB_RESULTS_BYTES. */
   function prune(): void {
     const now = Date.now();
     for (const [id, job] of jobs) if (job.finishedAt && now - job.finishedAt > JOB_RETENTION_MS) jobs.delete(id);
+    const finished = [...jobs.values()].filter((j) => j.finishedAt).sort((a, b) => b.finishedAt! - a.finishedAt!);
+    let bytes = 0;
+    for (const job of finished) {
+      bytes += job.result?.length ?? 0;
+      if (bytes > JOB_RESULTS_BYTES) jobs.delete(job.id);
+    }
   }
 
   async function runOn(slot: (typeof slots)[number], index: number, job: Job): Promise<void> {

@@ -9,8 +9,11 @@ import { runJob } from './jobs.js';
 import type { JobInput } from './study.js';
 import type { WorkerReply } from './protocol.js';
 import { toWire } from './wire.js';
+import { lowerThreadPriority } from './niceness.js';
 
 const port = parentPort!;
+// Map questions and, more still, long jobs yield to the request thread's CPU (niceness.ts).
+lowerThreadPriority(15);
 const encoder = new TextEncoder();
 
 port.on('message', (m: { id: number; input: JobInput }) => {

@@ -14,8 +14,11 @@ import { jobInput } from './study.js';
 import type { QueryOp, StoreRequest, StoreStats, WorkerReply } from './protocol.js';
 import type { Scope } from './filter.js';
 import { toWire } from './wire.js';
+import { lowerThreadPriority } from './niceness.js';
 
 const port = parentPort!;
+// Map questions yield to the request thread's CPU (niceness.ts).
+lowerThreadPriority(10);
 let ctx: EngineContext | undefined;
 /** True until the initial load ends (`compact`): no re-sorting while the whole database streams in. */
 let loading = true;

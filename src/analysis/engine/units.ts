@@ -160,6 +160,19 @@ function h3Cell(cell: string) {
   return c;
 }
 
+const gridCache = new Map<string, { json: string; area: number }>();
+function gridCell(size: number, key: number) {
+  const id = `${size}:${key}`;
+  let c = gridCache.get(id);
+  if (!c) {
+    const ring = gridRing(gridCol(key), gridRow(key), size);
+    c = { json: ringJson(ring), area: ringAreaM2(ring.flat()) / 1e6 };
+    if (gridCache.size > 400_000) gridCache.clear();
+    gridCache.set(id, c);
+  }
+  return c;
+}
+
 /** The corners of grid cell (col, row) as a closed lon/lat ring (counter-clockwise). */
 export function gridRing(col: number, row: number, cellSize: number): number[][] {
   const x0 = col * cellSize;
@@ -195,8 +208,8 @@ export function unitInfo(s: ColumnStore, areas: Areas, spec: UnitSpec): UnitInfo
       id: (k) => `${size}:${gridCol(k)}:${gridRow(k)}`,
       name: () => null,
       population: () => null,
-      areaKm2: (k) => ringAreaM2(gridRing(gridCol(k), gridRow(k), size).flat()) / 1e6,
-      geometryJson: (k) => ringJson(gridRing(gridCol(k), gridRow(k), size)),
+      areaKm2: (k) => gridCell(size, k).area,
+      geometryJson: (k) => gridCell(size, k).json,
       centre: (k) => unproject((gridCol(k) + 0.5) * size, (gridRow(k) + 0.5) * size),
     };
   }
