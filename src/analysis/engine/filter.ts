@@ -132,6 +132,27 @@ export function compileFilter(store: ColumnStore, areas: Areas, input: FilterInp
   return { classMask, fromDay, toDay, hourMask, weekdayMask, area, polygon, scope: compiledScope, excludeSensitive };
 }
 
+/** {@link scan} over records already known to be in the date range (the day-sorted slice): one test fewer. */
+function scanInRange(
+  from: number,
+  to: number,
+  k0: number,
+  cls: Uint8Array,
+  minute: Int16Array,
+  weekday: Uint8Array,
+  clsMask: Uint8Array,
+  minuteOk: Uint8Array,
+  weekdayOk: Uint8Array,
+  out: Int32Array,
+): number {
+  let k = k0;
+  for (let i = from; i < to; i++) {
+    out[k] = i;
+    k += clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+  }
+  return k;
+}
+
 /** Whether the filter keeps every record (no condition, every record in scope): aggregations then skip the selection. */
 export const keepsEverything = (f: Filter) =>
   !f.classMask &&
@@ -206,7 +227,9 @@ export function select(s: ColumnStore, f: Filter): Int32Array {
     a = pos(lo);
     b = pos(hi + 1);
   }
-  let k = scan(a, b, 0, day, cls, minute, weekday, lo, hi, clsMask, minuteOk, weekdayOk, out);
+  let k = index
+    ? scanInRange(a, b, 0, cls, minute, weekday, clsMask, minuteOk, weekdayOk, out)
+    : scan(a, b, 0, day, cls, minute, weekday, lo, hi, clsMask, minuteOk, weekdayOk, out);
   k = scan(s.sortedUpTo, s.n, k, day, cls, minute, weekday, lo, hi, clsMask, minuteOk, weekdayOk, out);
   const { area, polygon, scope } = f;
   if (!area && !polygon && !scope) return out.subarray(0, k);
