@@ -204,10 +204,8 @@ const ONES = new Uint8Array(256).fill(1);
  * mispredicted half the time); the jurisdiction, the area and the drawn polygon then thin the
  * survivors.
  */
-export function select(s: ColumnStore, f: Filter): Int32Array {
-  if (scratch.length < s.n) scratch = new Int32Array(Math.ceil(s.n * 1.25) + 1024);
-  const out = scratch;
-  const { day, cls, minute, weekday } = s;
+/** What the branch-free passes need: the day bounds, the three lookup tables and the sorted slice [a, b). */
+function passes(s: ColumnStore, f: Filter) {
   // Days as int32: an open end is ±2^30 (days since 1970, far beyond any record).
   const lo = Number.isFinite(f.fromDay) ? f.fromDay | 0 : -(2 ** 30);
   const hi = Number.isFinite(f.toDay) ? f.toDay | 0 : 2 ** 30;
@@ -227,6 +225,87 @@ export function select(s: ColumnStore, f: Filter): Int32Array {
     a = pos(lo);
     b = pos(hi + 1);
   }
+  return { lo, hi, clsMask, minuteOk, weekdayOk, a, b, sorted: !!index };
+}
+
+/**
+ * Counts per dictionary index of `col` (H3 cells, areas) of the records the filter keeps, in the same
+ * branch-free pass that tests them — no index array. For filters without jurisdiction, area or polygon
+ * (those go through {@link select}); null otherwise.
+ */
+export function countFiltered(s: ColumnStore, f: Filter, col: Uint32Array | Uint16Array | Uint8Array, size: number): Uint32Array | null {
+  if (f.scope || f.area || f.polygon || !(col instanceof Uint32Array || col instanceof Uint16Array)) return null;
+  const { lo, hi, clsMask, minuteOk, weekdayOk, a, b, sorted } = passes(s, f);
+  const counts = new Uint32Array(size);
+  const { day, cls, minute, weekday } = s;
+  if (col instanceof Uint32Array) {
+    if (sorted) countU32(col, counts, a, b, null, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
+    else countU32(col, counts, a, b, day, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
+    countU32(col, counts, s.sortedUpTo, s.n, day, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
+  } else {
+    if (sorted) countU16(col, counts, a, b, null, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
+    else countU16(col, counts, a, b, day, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
+    countU16(col, counts, s.sortedUpTo, s.n, day, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
+  }
+  return counts;
+}
+
+// Two copies (Uint32 and Uint16 unit columns): one loop over both array types would be polymorphic and slower.
+function countU32(
+  col: Uint32Array,
+  counts: Uint32Array,
+  from: number,
+  to: number,
+  day: Int32Array | null,
+  lo: number,
+  hi: number,
+  cls: Uint8Array,
+  minute: Int16Array,
+  weekday: Uint8Array,
+  clsMask: Uint8Array,
+  minuteOk: Uint8Array,
+  weekdayOk: Uint8Array,
+): void {
+  if (day) {
+    for (let i = from; i < to; i++) {
+      const d = day[i];
+      counts[col[i]] += ((((d - lo) | (hi - d)) >>> 31) ^ 1) & clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+    }
+  } else {
+    for (let i = from; i < to; i++) counts[col[i]] += clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+  }
+}
+
+function countU16(
+  col: Uint16Array,
+  counts: Uint32Array,
+  from: number,
+  to: number,
+  day: Int32Array | null,
+  lo: number,
+  hi: number,
+  cls: Uint8Array,
+  minute: Int16Array,
+  weekday: Uint8Array,
+  clsMask: Uint8Array,
+  minuteOk: Uint8Array,
+  weekdayOk: Uint8Array,
+): void {
+  if (day) {
+    for (let i = from; i < to; i++) {
+      const d = day[i];
+      counts[col[i]] += ((((d - lo) | (hi - d)) >>> 31) ^ 1) & clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+    }
+  } else {
+    for (let i = from; i < to; i++) counts[col[i]] += clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+  }
+}
+
+export function select(s: ColumnStore, f: Filter): Int32Array {
+  if (scratch.length < s.n) scratch = new Int32Array(Math.ceil(s.n * 1.25) + 1024);
+  const out = scratch;
+  const { day, cls, minute, weekday } = s;
+  const { lo, hi, clsMask, minuteOk, weekdayOk, a, b, sorted: index } = passes(s, f);
   let k = index
     ? scanInRange(a, b, 0, cls, minute, weekday, clsMask, minuteOk, weekdayOk, out)
     : scan(a, b, 0, day, cls, minute, weekday, lo, hi, clsMask, minuteOk, weekdayOk, out);

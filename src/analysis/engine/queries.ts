@@ -8,9 +8,9 @@ import type { Areas } from './areas.js';
 import { breakdown, hourWeekdayMatrix, latest, timeSeries, type Interval } from './aggregate.js';
 import { dateOf, timeOf } from './calendar.js';
 import { idOf, type ColumnStore } from './columns.js';
-import { compileFilter, keepsEverything, select, type Filter, type FilterInput, type Scope } from './filter.js';
+import { compileFilter, select, type Filter, type FilterInput, type Scope } from './filter.js';
 import { num, pointCollection, unitFeatureCollection } from './geojson.js';
-import { countUnits, unitInfo, type UnitSpec } from './units.js';
+import { countUnitsFiltered, unitInfo, type UnitSpec } from './units.js';
 
 export interface EngineContext {
   readonly store: ColumnStore;
@@ -30,7 +30,7 @@ function filterArea(ctx: EngineContext, f: Filter): number | undefined {
 /** (1) and the public (9): counts per unit as a FeatureCollection. */
 export function aggregate(ctx: EngineContext, q: AggregateQuery, scope: Scope, minCount = 0): string {
   const f = compileFilter(ctx.store, ctx.areas, q, scope);
-  const units = countUnits(ctx.store, keepsEverything(f) ? null : select(ctx.store, f), q);
+  const units = countUnitsFiltered(ctx.store, f, q);
   const info = unitInfo(ctx.store, ctx.areas, q);
   return unitFeatureCollection(
     units,

@@ -6,7 +6,7 @@
 import { cellArea, cellToBoundary, cellToLatLng } from 'h3-js';
 import type { AreaKind, Areas } from './areas.js';
 import { h3Column, type ColumnStore } from './columns.js';
-import { filterError } from './filter.js';
+import { countFiltered, filterError, keepsEverything, select, type Filter } from './filter.js';
 import { ringAreaM2 } from './geometry.js';
 import { project, unproject } from './projection.js';
 
@@ -43,7 +43,7 @@ function tooMany(cells: number): never {
 }
 
 /** The store column and dictionary size a unit counts on (H3 and areas). */
-function dictColumn(s: ColumnStore, spec: UnitSpec): { col: ArrayLike<number>; size: number } {
+function dictColumn(s: ColumnStore, spec: UnitSpec): { col: Uint32Array | Uint16Array | Uint8Array; size: number } {
   if (spec.unit === 'h3') {
     const r = spec.resolution ?? 9;
     return { col: h3Column(s, r), size: s.dict.h3[r - 7].values.length };
@@ -65,6 +65,25 @@ export function countUnits(s: ColumnStore, sel: Int32Array | null, spec: UnitSpe
     const n = s.n;
     for (let i = 0; i < n; i++) counts[col[i]]++;
   }
+  return unitCounts(spec, counts);
+}
+
+/**
+ * Counts per unit of the records a filter keeps: counted in the filter's own pass where it can
+ * (filter.ts `countFiltered`), else through the selected indices.
+ */
+export function countUnitsFiltered(s: ColumnStore, f: Filter, spec: UnitSpec): UnitCounts {
+  if (keepsEverything(f)) return countUnits(s, null, spec);
+  if (spec.unit !== 'grid') {
+    const { col, size } = dictColumn(s, spec);
+    const counts = countFiltered(s, f, col, size);
+    if (counts) return unitCounts(spec, counts);
+  }
+  return countUnits(s, select(s, f), spec);
+}
+
+function unitCounts(spec: UnitSpec, counts: Uint32Array): UnitCounts {
+  const size = counts.length;
   // Index 0 of an area dictionary is "no area" (a record outside the colonias, say): not a unit.
   const first = spec.unit === 'h3' ? 0 : 1;
   let m = 0;
