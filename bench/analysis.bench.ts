@@ -102,9 +102,12 @@ async function compare(a: () => Promise<number>, b: () => Promise<number>) {
   let sa = await a();
   let sb = await b();
   for (let k = 0; k < RUNS; k++) {
+    // A pause before each timed run: DuckDB's threads (and the collector) settle, neither inherits the other's work.
+    await sleep(30);
     let t0 = performance.now();
     sa = await a();
     ta.push(performance.now() - t0);
+    await sleep(30);
     t0 = performance.now();
     sb = await b();
     tb.push(performance.now() - t0);
