@@ -34,6 +34,9 @@ import { importRoutes } from './records/import.routes.js';
 import { createIndicatorsDeps, loadSeedData, type IndicatorsDeps } from './indicators/indicators.service.js';
 import { indicatorsRoutes } from './indicators/indicators.routes.js';
 import { dispatch911Adapter } from './indicators/adapters.js';
+import { createAnalysisEngine, type AnalysisEngine } from './analysis/engine.service.js';
+import { analysisRoutes } from './analysis/analysis.routes.js';
+import { publicMapRoutes } from './analysis/public-map.routes.js';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -55,6 +58,8 @@ export type Platform = {
   crime: CrimeDeps;
   /** The crime indicators module's services and caches. */
   indicators: IndicatorsDeps;
+  /** The crime map's analysis engine (worker threads); `refresh()` reads new records now. */
+  analysis: AnalysisEngine;
   close: () => Promise<void>;
 };
 
@@ -99,6 +104,16 @@ export async function createPlatform(
     // Official crime statistics shipped with the code (src/indicators/data), loaded once like the geography.
     const indicators = createIndicatorsDeps(handle, geo);
     await loadSeedData(indicators);
+    const analysis = createAnalysisEngine({
+      crime,
+      options: {
+        pollMs: config.analysis.pollMs,
+        jobTimeLimitMs: config.analysis.jobTimeLimitMs,
+        jobWorkers: config.analysis.jobWorkers,
+        publicMap: config.publicMap,
+      },
+      log: (msg, err) => (err ? app.log.error({ err }, msg) : app.log.info(msg)),
+    });
 
     const app = await buildServer(ctx, { logger: opts.logger, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
     registerAccessHook(app, ctx);
@@ -116,7 +131,11 @@ export async function createPlatform(
     await importRoutes(app, crime);
     // The platform's own data through the same engine: 911 (dispatch) and crime records by colonia (records).
     await indicatorsRoutes(app, indicators, { platform: [dispatch911Adapter(dispatch), crimeRecordsAdapter(crime)] });
+    await analysisRoutes(app, analysis, crime);
+    await publicMapRoutes(app, analysis);
     await app.ready();
+    // The records load into the analysis workers in the background; map questions wait for it.
+    if (config.analysis.preload) analysis.start();
     // Supervisor timers: a light query every few seconds; tests drive checkTimers directly.
     const timers =
       opts.timers === false
@@ -134,8 +153,10 @@ export async function createPlatform(
       records,
       crime,
       indicators,
+      analysis,
       close: async () => {
         if (timers) clearInterval(timers);
+        await analysis.close();
         await app.close();
         if (!opts.handle) await handle.close();
       },

@@ -19,6 +19,8 @@ export type RequestOptions = {
   headers?: Record<string, string>;
   /** Abandon the request after this long (the socket is destroyed); default 30 s. */
   timeoutMs?: number;
+  /** Keep the body as text even when it is JSON (a load generator reading megabytes need not parse them). */
+  raw?: boolean;
 };
 
 export type ApiClient = {
@@ -61,7 +63,7 @@ export function createClient(baseUrl: string, opts: { maxSockets?: number } = {}
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let body: unknown = text;
-          if ((res.headers['content-type'] ?? '').includes('json') && text) {
+          if (!o.raw && (res.headers['content-type'] ?? '').includes('json') && text) {
             try {
               body = JSON.parse(text);
             } catch {

@@ -115,6 +115,12 @@ export const ACTIONS = {
   // The platform's own counts (911 calls and response times by municipality) reach the same audience
   // as the dispatch module's metrics, whose need-to-know rules the adapter applies.
   'indicators.platform': [{ roles: ['supervisor', 'commander', 'analyst', 'auditor'], scope: 'authenticated' }],
+  // crime map analysis (src/analysis): the map portal's aggregates, points, series, hotspot jobs, forecasts
+  // and neighbourhood profiles. The records analysed are those of the actor's jurisdiction, exactly as
+  // crime.read reads them (crimeScope in src/records/crime.service.ts, CR-1); a job is its creator's alone.
+  'analysis.read': [
+    { roles: ['analyst', 'commander', 'fusion_analyst', 'supervisor', 'agency_admin', 'system_admin'], scope: 'authenticated' },
+  ],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof ACTIONS;

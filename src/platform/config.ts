@@ -34,6 +34,18 @@ const configSchema = z.object({
     .int()
     .positive()
     .default(15 * 1_048_576),
+  /** Load the crime records into the analysis engine at start (false: on the first map question). */
+  ANALYSIS_PRELOAD: z.enum(['true', 'false']).default('true'),
+  /** How often the analysis engine reads new crime records, ms (0: never by itself). */
+  ANALYSIS_POLL_MS: z.coerce.number().int().min(0).default(2000),
+  /** A hotspot job running longer than this is stopped with a clear error. */
+  ANALYSIS_JOB_TIME_LIMIT_SECONDS: z.coerce.number().positive().default(120),
+  /** Hotspot jobs run at once (one worker thread each). */
+  ANALYSIS_JOB_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Public map points: moved to the centre of their H3 resolution-9 cell, or of their police quadrant. */
+  PUBLIC_MAP_SNAP: z.enum(['h3', 'quadrant']).default('h3'),
+  /** Public map counts below this are published as suppressed. */
+  PUBLIC_MAP_MIN_COUNT: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
 export type Config = {
@@ -50,6 +62,13 @@ export type Config = {
   demo: boolean;
   bodyLimit: number;
   evidencePhotoMaxBytes: number;
+  analysis: {
+    preload: boolean;
+    pollMs: number;
+    jobTimeLimitMs: number;
+    jobWorkers: number;
+  };
+  publicMap: { snap: 'h3' | 'quadrant'; minCount: number };
 };
 
 export class ConfigError extends Error {}
@@ -76,5 +95,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: c.DEMO === 'true',
     bodyLimit: c.BODY_LIMIT_BYTES,
     evidencePhotoMaxBytes: c.EVIDENCE_PHOTO_MAX_BYTES,
+    analysis: {
+      preload: c.ANALYSIS_PRELOAD === 'true',
+      pollMs: c.ANALYSIS_POLL_MS,
+      jobTimeLimitMs: c.ANALYSIS_JOB_TIME_LIMIT_SECONDS * 1000,
+      jobWorkers: c.ANALYSIS_JOB_WORKERS,
+    },
+    publicMap: { snap: c.PUBLIC_MAP_SNAP, minCount: c.PUBLIC_MAP_MIN_COUNT },
   };
 }

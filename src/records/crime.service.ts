@@ -15,7 +15,7 @@ import type { GeoService } from '../geo/geo.service.js';
 import { crimeCatalogue, type CrimeCatalogue } from './crime-catalogue.js';
 import { checkCrime, localToday, type CrimeFacts, type Failure, type Place } from './crime-checks.js';
 import * as store from './crime.store.js';
-import type { CrimeFilter, CrimeScope, Q } from './crime.store.js';
+import type { CrimeFilter, CrimeRowForAnalysis, CrimeScope, Q } from './crime.store.js';
 import type { CrimeRecord, CrimeSource, CrimeStatus } from './crime.types.js';
 
 export type CrimeDeps = { handle: Db; geo: GeoService; catalogue?: CrimeCatalogue; now?: () => Date };
@@ -197,6 +197,45 @@ export async function listCrimes(
 ): Promise<{ records: CrimeRecord[]; nextCursor: string | null }> {
   const records = await store.listRecords(deps.handle.db, toFilter(deps, actor, q));
   return { records, nextCursor: records.length === q.limit ? encodeCursor(records[records.length - 1]) : null };
+}
+
+// ── for the analysis engine ─────────────────────────────────────────────────
+
+export type { CrimeRowForAnalysis } from './crime.store.js';
+
+/**
+ * One page of the records counted in analyses (every status but `voided`), in id order after
+ * `afterId` (from the first when null): the analysis engine loads its in-memory store with these at
+ * start and follows new records with them. Only what a map needs: classification, occurrence,
+ * place, H3 cells, violence and the owner agency (for the CR-1 scope) — no source, no person.
+ * `lat`, `lon` and `violent` are numbers on both databases.
+ */
+export async function streamCrimeRecords(deps: CrimeDeps, afterId: string | null, batch: number): Promise<CrimeRowForAnalysis[]> {
+  const rows = await store.listRecordsAfterId(deps.handle.db, afterId, batch);
+  for (const r of rows) {
+    r.lat = Number(r.lat);
+    r.lon = Number(r.lon);
+    r.violent = Number(r.violent);
+  }
+  return rows;
+}
+
+/**
+ * The ids of the records in (fromId, toId], and those records by id: how the engine finds a record
+ * whose transaction committed after a later id had already been read (ids are taken before commit).
+ */
+export async function crimeRecordIdsBetween(deps: CrimeDeps, fromId: string, toId: string): Promise<string[]> {
+  return store.listIdsBetween(deps.handle.db, fromId, toId);
+}
+
+export async function crimeRecordsByIds(deps: CrimeDeps, ids: readonly string[]): Promise<CrimeRowForAnalysis[]> {
+  const rows = await store.listRecordsByIds(deps.handle.db, ids);
+  for (const r of rows) {
+    r.lat = Number(r.lat);
+    r.lon = Number(r.lon);
+    r.violent = Number(r.violent);
+  }
+  return rows;
 }
 
 export async function getCrime(deps: CrimeDeps, actor: Actor, id: string): Promise<CrimeRecord> {

@@ -319,6 +319,80 @@ export async function listRecords(q: Q, f: CrimeFilter): Promise<CrimeRecord[]> 
   return (await query.execute()).map(toRecord);
 }
 
+/** The columns the analysis engine keeps of a record (no source, status or audit columns). */
+export type CrimeRowForAnalysis = Pick<
+  CrimeRow,
+  | 'id'
+  | 'classificationCode'
+  | 'occurredOn'
+  | 'occurredTime'
+  | 'lat'
+  | 'lon'
+  | 'stateCode'
+  | 'municipalityCode'
+  | 'coloniaId'
+  | 'quadrantId'
+  | 'h3R7'
+  | 'h3R8'
+  | 'h3R9'
+  | 'h3R10'
+  | 'violent'
+  | 'ownerAgencyId'
+>;
+
+const ANALYSIS_COLUMNS = [
+  'id',
+  'classificationCode',
+  'occurredOn',
+  'occurredTime',
+  'lat',
+  'lon',
+  'stateCode',
+  'municipalityCode',
+  'coloniaId',
+  'quadrantId',
+  'h3R7',
+  'h3R8',
+  'h3R9',
+  'h3R10',
+  'violent',
+  'ownerAgencyId',
+] as const;
+
+/**
+ * Records counted in analyses (not voided) with an id after `afterId` (all when null), in id order (ids are
+ * time-ordered), at most `limit`. Keyset paging on the primary key: every page is one index range scan.
+ */
+export async function listRecordsAfterId(q: Q, afterId: string | null, limit: number): Promise<CrimeRowForAnalysis[]> {
+  let query = q.selectFrom('crimeRecord').select(ANALYSIS_COLUMNS).where('status', '!=', 'voided').orderBy('id').limit(limit);
+  if (afterId !== null) query = query.where('id', '>', afterId);
+  return query.execute();
+}
+
+/** Ids (only) of the records in (fromId, toId], in id order: what the analysis engine re-checks for late commits. */
+export async function listIdsBetween(q: Q, fromId: string, toId: string): Promise<string[]> {
+  const rows = await q
+    .selectFrom('crimeRecord')
+    .select('id')
+    .where('id', '>', fromId)
+    .where('id', '<=', toId)
+    .where('status', '!=', 'voided')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Records (analysis columns) with the given ids. */
+export async function listRecordsByIds(q: Q, ids: readonly string[]): Promise<CrimeRowForAnalysis[]> {
+  if (!ids.length) return [];
+  return q
+    .selectFrom('crimeRecord')
+    .select(ANALYSIS_COLUMNS)
+    .where('id', 'in', [...ids])
+    .where('status', '!=', 'voided')
+    .execute();
+}
+
 export async function countBySourceRef(q: Q, sourceRef: string): Promise<number> {
   const r = await q
     .selectFrom('crimeRecord')

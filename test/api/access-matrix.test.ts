@@ -29,9 +29,10 @@ type RecordKind =
   | 'evidence'
   | 'crime'
   | 'importJob'
-  | 'release';
+  | 'release'
+  | 'analysisJob';
 type Case = {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   /** For routes about a record: :id is replaced by a record of the own or the other agency (or state). */
   recordScoped?: boolean;
@@ -119,6 +120,8 @@ const evidenceItem = (over: Record<string, unknown> = {}) => ({
 /** Crime records: who reads them, who writes and imports (in their jurisdiction; the system administrator everywhere). */
 const CRIME_READ: Role[] = ['analyst', 'commander', 'fusion_analyst', 'agency_admin'];
 const CRIME_WRITE: Role[] = ['analyst', 'agency_admin'];
+/** The crime map portal (action analysis.read). */
+const ANALYSIS: Role[] = ['analyst', 'commander', 'fusion_analyst', 'supervisor', 'agency_admin', 'system_admin'];
 const crimeScoped =
   (roles: Role[]) =>
   (role: Role, which: 'own' | 'other'): Expect =>
@@ -543,6 +546,25 @@ const CASES: Case[] = [
     url: '/api/indicators/platform/911?measure=calls&period=2026-01',
     expect: roleIn('supervisor', 'commander', 'analyst', 'auditor'),
   },
+  // crime map analysis: the analysing and commanding roles, over the records of their jurisdiction (CR-1); a hotspot
+  // job is its creator's only (the own one is the analyst's, the other one a Jalisco analyst's).
+  ...[
+    '/api/analysis/aggregate?unit=h3&resolution=9',
+    '/api/analysis/points?limit=10',
+    '/api/analysis/timeseries?interval=week',
+    '/api/analysis/matrix',
+    '/api/analysis/breakdown?level=2',
+    '/api/analysis/profile?area=municipality:09015',
+    '/api/analysis/forecast?weeks=1',
+  ].map((url): Case => ({ method: 'GET', url, expect: roleIn(...ANALYSIS) })),
+  { method: 'POST', url: '/api/analysis/jobs', body: () => ({ method: 'gistar', unit: 'h3', resolution: 8 }), expect: roleIn(...ANALYSIS) },
+  ...(['GET', 'DELETE'] as const).map((method): Case => ({
+    method,
+    url: '/api/analysis/jobs/:id',
+    recordScoped: true,
+    record: 'analysisJob',
+    expect: (role, which) => (!ANALYSIS.includes(role) ? 'deny' : which === 'own' && role === 'analyst' ? 'allow' : 'hidden'),
+  })),
   { method: 'GET', url: '/api/audit', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/export.csv', expect: roleIn('system_admin', 'auditor') },
   { method: 'GET', url: '/api/audit/verify', expect: roleIn('system_admin', 'auditor') },
@@ -569,6 +591,8 @@ const PUBLIC = [
   ...['catalogue', 'series', 'series.csv', 'ranking', 'ranking.csv', 'change', 'change.csv', 'compare', 'layers/estados'].map(
     (r) => `GET /api/public/indicators/${r}`,
   ),
+  // The citizens' crime map: generalised, suppressed, rate-limited (test/api/analysis.test.ts).
+  ...['aggregate', 'points', 'timeseries'].map((r) => `GET /api/public/map/${r}`),
 ];
 
 const PASSWORD = 'matriz-de-acceso-2026';
@@ -692,6 +716,21 @@ for (const dialect of dialects()) {
       const job = async (s: Session) =>
         (await as(p, s)('POST', '/api/records/imports', { fileName: 'x.csv', mappingName: 'cdmx-ssp' })).json().id as string;
       records.importJob = { own: await job(analyst), other: await job(jalAnalyst) };
+      // An older record gives the forecast a history before its held-out week; a hotspot job of each analyst.
+      const older = await as(p, analyst)('POST', '/api/records/crimes', {
+        classificationCode: '4.1.2',
+        violent: false,
+        occurredOn: '2024-11-20',
+        lat: 19.43,
+        lon: -99.14,
+      });
+      expect(older.statusCode, older.body).toBe(201);
+      const analysisJob = async (s: Session) => {
+        const r = await as(p, s)('POST', '/api/analysis/jobs', { method: 'gistar', unit: 'h3', resolution: 8 });
+        expect(r.statusCode, r.body).toBe(202);
+        return r.json().id as string;
+      };
+      records.analysisJob = { own: await analysisJob(analyst), other: await analysisJob(jalAnalyst) };
     }, 300_000);
     afterAll(async () => p?.close());
 

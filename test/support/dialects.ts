@@ -37,5 +37,11 @@ export function dialects(): Dialect[] {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'openc5-cfg-')), ...overrides });
+  // The analysis engine's workers start on the first map question, not with every test platform.
+  return loadConfig({
+    LOG_LEVEL: 'silent',
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'openc5-cfg-')),
+    ANALYSIS_PRELOAD: 'false',
+    ...overrides,
+  });
 }

@@ -188,6 +188,35 @@ const es = {
   'error.indicators.same_series': 'Las dos series a comparar son la misma; elija otra fuente o delito.',
   'error.indicators.platform_range': 'El periodo de los datos de la plataforma debe abarcar de 1 a 24 meses.',
   'error.indicators.release_conflict': 'Otra importación de la fuente {source} terminó mientras tanto; vuelva a intentarlo.',
+  // crime map analysis (src/analysis)
+  'error.analysis.date_order': 'La fecha inicial ({from}) es posterior a la final ({to}).',
+  'error.analysis.hours': 'Horas inválidas «{value}»: use horas de 0 a 23, separadas por comas, y rangos como 0-5,22-23.',
+  'error.analysis.weekdays': 'Días inválidos «{value}»: use números del 1 (lunes) al 7 (domingo), separados por comas.',
+  'error.analysis.area':
+    'El área «{value}» no existe: use state:09, municipality:09015, colonia:<clave> o quadrant:<clave> con una clave del catálogo.',
+  'error.analysis.polygon_shape':
+    'El polígono no es un GeoJSON Polygon válido: se espera {"type":"Polygon","coordinates":[[[lon,lat],…]]}.',
+  'error.analysis.polygon_out_of_range': 'El polígono tiene coordenadas fuera de rango (longitud −180…180, latitud −90…90).',
+  'error.analysis.polygon_too_many_vertices': 'El polígono tiene demasiados vértices (máximo {max}): simplifíquelo.',
+  'error.analysis.polygon_too_few_vertices': 'Cada anillo del polígono necesita al menos 3 vértices distintos.',
+  'error.analysis.polygon_self_intersecting': 'El polígono se cruza consigo mismo: dibújelo sin que sus lados se corten.',
+  'error.analysis.polygon_empty': 'El polígono no encierra ningún área.',
+  'error.analysis.too_many_cells':
+    'La consulta produciría {cells} celdas (máximo {max}): reduzca el área o el periodo, o use una resolución o un tamaño de celda mayor.',
+  'error.analysis.too_many_events':
+    'El análisis tendría {count} delitos (máximo {max} para este método): reduzca el periodo, el área o las clasificaciones.',
+  'error.analysis.no_data': 'Ningún delito cumple los filtros: no hay nada que analizar.',
+  'error.analysis.no_variance': 'Todas las celdas tienen el mismo conteo: el estadístico no está definido. Amplíe el área o el periodo.',
+  'error.analysis.too_few': 'Hay muy pocas celdas o periodos para este análisis: {detail}',
+  'error.analysis.parameter': 'Parámetro no válido: {detail}',
+  'error.analysis.time_limit':
+    'El análisis excedió el tiempo máximo de {seconds} s y se detuvo: reduzca el periodo, el área o la resolución.',
+  'error.analysis.not_ready': 'El motor de análisis todavía está cargando los registros; intente de nuevo en unos segundos.',
+  'error.analysis.busy': 'Hay demasiados análisis en espera; intente de nuevo en unos minutos.',
+  'error.analysis.failed': 'El análisis falló por un error interno (folio {requestId}).',
+  'error.analysis.forecast_history': 'No hay suficiente historia para evaluar el pronóstico: hacen falta delitos antes de {from}.',
+  'error.analysis.steps':
+    'El periodo tiene {steps} pasos de tiempo; el análisis de puntos calientes emergentes necesita al menos 3 (y hasta {max}).',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -371,6 +400,32 @@ const en: Record<MessageKey, string> = {
   'error.indicators.same_series': 'The two series to compare are the same; choose another source or crime.',
   'error.indicators.platform_range': 'The period of the platform’s data must span 1 to 24 months.',
   'error.indicators.release_conflict': 'Another import of source {source} finished meanwhile; try again.',
+  'error.analysis.date_order': 'The start date ({from}) is after the end date ({to}).',
+  'error.analysis.hours': 'Invalid hours “{value}”: use hours 0 to 23, comma separated, and ranges such as 0-5,22-23.',
+  'error.analysis.weekdays': 'Invalid days “{value}”: use numbers 1 (Monday) to 7 (Sunday), comma separated.',
+  'error.analysis.area':
+    'Area “{value}” does not exist: use state:09, municipality:09015, colonia:<id> or quadrant:<id> with an id from the catalogue.',
+  'error.analysis.polygon_shape': 'The polygon is not a valid GeoJSON Polygon: expected {"type":"Polygon","coordinates":[[[lon,lat],…]]}.',
+  'error.analysis.polygon_out_of_range': 'The polygon has coordinates out of range (longitude −180…180, latitude −90…90).',
+  'error.analysis.polygon_too_many_vertices': 'The polygon has too many vertices (at most {max}): simplify it.',
+  'error.analysis.polygon_too_few_vertices': 'Every ring of the polygon needs at least 3 distinct vertices.',
+  'error.analysis.polygon_self_intersecting': 'The polygon crosses itself: draw it without its sides crossing.',
+  'error.analysis.polygon_empty': 'The polygon encloses no area.',
+  'error.analysis.too_many_cells':
+    'The query would produce {cells} cells (at most {max}): narrow the area or the period, or use a coarser resolution or a larger cell size.',
+  'error.analysis.too_many_events':
+    'The analysis would take {count} crimes (at most {max} for this method): narrow the period, the area or the classifications.',
+  'error.analysis.no_data': 'No crime matches the filters: there is nothing to analyse.',
+  'error.analysis.no_variance': 'Every cell has the same count: the statistic is undefined. Widen the area or the period.',
+  'error.analysis.too_few': 'Too few cells or periods for this analysis: {detail}',
+  'error.analysis.parameter': 'Invalid parameter: {detail}',
+  'error.analysis.time_limit':
+    'The analysis went over the time limit of {seconds} s and was stopped: narrow the period, the area or the resolution.',
+  'error.analysis.not_ready': 'The analysis engine is still loading the records; try again in a few seconds.',
+  'error.analysis.busy': 'Too many analyses are waiting; try again in a few minutes.',
+  'error.analysis.failed': 'The analysis failed with an internal error (reference {requestId}).',
+  'error.analysis.forecast_history': 'Not enough history to evaluate the forecast: crimes before {from} are needed.',
+  'error.analysis.steps': 'The period has {steps} time steps; emerging hot spot analysis needs at least 3 (and at most {max}).',
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { es, en };

@@ -1,0 +1,114 @@
+/**
+ * The store worker: holds the column store of crime records and answers the map's questions, one at
+ * a time, off the request thread. The request thread (engine.service.ts) feeds it the records as
+ * the records module reads them, and asks; answers go back as JSON bytes.
+ */
+import { createHash } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+import { loadAreas } from './areas.js';
+import { classificationIndex } from './classification.js';
+import { appendRows, BYTES_PER_RECORD, columnBytes, createColumnStore, needsSort, sortByDay } from './columns.js';
+import { aggregate, breakdownByLevel, matrix, points, publicPoints, timeseries, type EngineContext } from './queries.js';
+import { profile } from './profile.js';
+import { jobInput } from './study.js';
+import type { QueryOp, StoreRequest, StoreStats, WorkerReply } from './protocol.js';
+import type { Scope } from './filter.js';
+import { toWire } from './wire.js';
+import { lowerThreadPriority } from './niceness.js';
+
+const port = parentPort!;
+// Map questions yield to the request thread's CPU (niceness.ts).
+lowerThreadPriority(10);
+let ctx: EngineContext | undefined;
+/** True until the initial load ends (`compact`): no re-sorting while the whole database streams in. */
+let loading = true;
+
+/** Public answers, by query and store version: the same map asked by many citizens is computed once. */
+const publicCache = new Map<string, { bytes: Uint8Array; etag: string }>();
+const PUBLIC_CACHE_ENTRIES = 256;
+
+const encoder = new TextEncoder();
+
+function run(op: QueryOp, p: Record<string, unknown>, scope: Scope): string {
+  const c = ctx!;
+  const min = c.publicMap.minCount;
+  const all: Scope = { all: true };
+  switch (op) {
+    case 'aggregate':
+      return aggregate(c, p as never, scope);
+    case 'points':
+      return points(c, p, scope);
+    case 'timeseries':
+      return timeseries(c, p, scope);
+    case 'matrix':
+      return matrix(c, p, scope);
+    case 'breakdown':
+      return breakdownByLevel(c, p, scope);
+    case 'profile':
+      return profile(c, p as never, scope);
+    case 'publicAggregate':
+      return aggregate(c, p as never, all, min);
+    case 'publicPoints':
+      return publicPoints(c, p);
+    case 'publicTimeseries':
+      return timeseries(c, p, all, min);
+  }
+}
+
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+port.on('message', (m: StoreRequest) => {
+  try {
+    switch (m.kind) {
+      case 'init': {
+        const areas = loadAreas();
+        ctx = { store: createColumnStore(areas, classificationIndex(), 64 * 1024), areas, publicMap: m.publicMap };
+        return reply({ id: m.id, ok: true });
+      }
+      case 'append': {
+        const added = appendRows(ctx!.store, m.rows);
+        if (added) publicCache.clear();
+        if (!loading && needsSort(ctx!.store)) sortByDay(ctx!.store);
+        return reply({ id: m.id, ok: true, value: added });
+      }
+      case 'compact':
+        sortByDay(ctx!.store);
+        loading = false;
+        return reply({ id: m.id, ok: true });
+      case 'stats': {
+        const s = ctx!.store;
+        const stats: StoreStats = {
+          records: s.n,
+          bytesPerRecord: BYTES_PER_RECORD,
+          columnBytes: columnBytes(s),
+          version: s.version,
+          minDay: s.minDay,
+          maxDay: s.maxDay,
+        };
+        return reply({ id: m.id, ok: true, value: stats });
+      }
+      case 'query': {
+        const isPublic = m.op.startsWith('public');
+        const key = isPublic ? `${m.op}|${JSON.stringify(m.params)}` : '';
+        const cached = isPublic ? publicCache.get(key) : undefined;
+        if (cached) return reply({ id: m.id, ok: true, bytes: cached.bytes.slice(), etag: cached.etag });
+        const bytes = encoder.encode(run(m.op, m.params, m.scope));
+        let etag: string | undefined;
+        if (isPublic) {
+          etag = `"${createHash('sha1').update(bytes).digest('base64url').slice(0, 22)}"`;
+          if (publicCache.size >= PUBLIC_CACHE_ENTRIES) publicCache.delete(publicCache.keys().next().value!);
+          publicCache.set(key, { bytes: bytes.slice(), etag });
+        }
+        return reply({ id: m.id, ok: true, bytes, etag }, [bytes.buffer as ArrayBuffer]);
+      }
+      case 'jobInput': {
+        const { input, transfer } = jobInput(ctx!, m.params as never, m.scope);
+        return reply({ id: m.id, ok: true, value: input }, transfer);
+      }
+    }
+  } catch (err) {
+    reply({ id: m.id, ok: false, error: toWire(err) });
+  }
+});
