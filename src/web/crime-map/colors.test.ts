@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { EMERGING_PATTERNS } from '../api.js';
-import { GI_BINS, GI_COLORS, PATTERN_COLORS, classColors, classOf, giConfidence, heatColor, quantileBreaks, toGiBin } from './colors.js';
+import {
+  GI_BINS,
+  GI_COLORS,
+  PATTERN_COLORS,
+  classColors,
+  classLabels,
+  classOf,
+  giConfidence,
+  heatColor,
+  quantileBreaks,
+  toGiBin,
+} from './colors.js';
 import { HEAT_FLOOR, paintRaster, paintedCells, rasterCorners } from './raster.js';
 
 describe('colour classes of the crime map', () => {
@@ -23,6 +34,13 @@ describe('colour classes of the crime map', () => {
     expect(classColors(breaks)).toHaveLength(4);
     expect(classColors(breaks)[3]).toBe('#bd0026');
     expect(quantileBreaks([4, 4, 4])).toEqual([]);
+  });
+
+  it('labels count classes as whole ranges and other figures as intervals', () => {
+    const format = (v: number) => String(v);
+    expect(classLabels([2, 3, 8], { integer: true, min: 1, format })).toEqual(['1', '2', '3–7', '≥ 8']);
+    expect(classLabels([0.5, 1.25], { integer: false, min: 0.1, format })).toEqual(['< 0.5', '0.5 – 1.25', '≥ 1.25']);
+    expect(classLabels([], { integer: true, min: 4, format })).toEqual(['≥ 4']);
   });
 });
 

@@ -118,3 +118,25 @@ export function heatColor(t: number): [number, number, number, number] {
 }
 
 export const rgbaCss = ([r, g, b, a]: readonly number[]) => `rgba(${r}, ${g}, ${b}, ${(a / 255).toFixed(3)})`;
+
+/**
+ * The labels of the classes of `breaks`. Counts are whole numbers, so their classes read as
+ * whole ranges ("1–2", "3", "4–7", "≥ 8") from `min`, the smallest value shown; other figures
+ * as half-open intervals ("< 0.5", "0.5 – 1.2", "≥ 1.2").
+ */
+export function classLabels(breaks: readonly number[], opts: { integer: boolean; min: number; format: (v: number) => string }): string[] {
+  const { integer, min, format } = opts;
+  const n = breaks.length + 1;
+  return Array.from({ length: n }, (_, i) => {
+    if (integer) {
+      const lo = i === 0 ? Math.ceil(min) : Math.ceil(breaks[i - 1]);
+      if (i === n - 1) return `≥ ${format(lo)}`;
+      const hi = Math.ceil(breaks[i]) - 1;
+      return hi <= lo ? format(lo) : `${format(lo)}–${format(hi)}`;
+    }
+    if (n === 1) return `≥ ${format(min)}`;
+    if (i === 0) return `< ${format(breaks[0])}`;
+    if (i === n - 1) return `≥ ${format(breaks[i - 1])}`;
+    return `${format(breaks[i - 1])} – ${format(breaks[i])}`;
+  });
+}

@@ -74,6 +74,8 @@ export default function CrimeMapPage() {
   const stateRef = useRef(state);
   stateRef.current = state;
   const update = useCallback((patch: Partial<MapState>, replace = false) => {
+    // Late events (the map's last moveend while the page goes away) must not pull the user back here.
+    if (window.location.pathname !== '/mapa') return;
     navigate(`/mapa?${writeMapState({ ...stateRef.current, ...patch })}`, { replace });
   }, []);
   const { nodes, nameOf } = useCatalogue();
@@ -165,14 +167,14 @@ export default function CrimeMapPage() {
 
   // The choropleth's classes.
   const metric: MapMetric = state.metric === 'ratePer1000' && !RATE_UNITS.includes(state.unit) ? 'count' : state.metric;
-  const { breaks, colors } = useMemo(() => {
+  const { breaks, colors, min } = useMemo(() => {
     const values = (aggregate?.features ?? []).map((f) => f.properties[metric]).filter((v): v is number => typeof v === 'number');
     const b = quantileBreaks(values);
-    return { breaks: b, colors: classColors(b) };
+    return { breaks: b, colors: classColors(b), min: values.length ? Math.min(...values) : 0 };
   }, [aggregate, metric]);
   const aggregateColor = useMemo(() => stepColor(metric, breaks, colors), [metric, breaks, colors]);
   const legend = legendBlocks(t, fmt, {
-    choropleth: aggregate ? { unit: aggregate.meta.unit, metric, breaks, colors, cells: aggregate.features.length } : null,
+    choropleth: aggregate ? { unit: aggregate.meta.unit, metric, breaks, colors, min, cells: aggregate.features.length } : null,
     analysis,
     points: !!points,
   });

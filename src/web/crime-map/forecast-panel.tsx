@@ -64,37 +64,41 @@ export function ForecastPanel({ state }: { state: MapState }) {
           <p className="cm-forecast-sentence" data-testid="cm-forecast-sentence">
             {en ? data.sentence.en : data.sentence.es}
           </p>
-          <table className="table table--dense" data-testid="cm-forecast-table">
-            <caption className="visually-hidden">{t('crimeMap.forecast.caption', { from: data.period.from, to: data.period.to })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('crimeMap.forecast.method')}</th>
-                <th scope="col" title={t('crimeMap.forecast.hitRateHelp')}>
-                  {t('crimeMap.forecast.hitRate')}
-                </th>
-                <th scope="col" title={t('crimeMap.forecast.paiHelp')}>
-                  PAI
-                </th>
-                <th scope="col" title={t('crimeMap.forecast.peiHelp')}>
-                  PEI
-                </th>
-                <th scope="col" title={t('crimeMap.forecast.rriHelp')}>
-                  RRI
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {ordered.map((m) => (
-                <tr key={m.method} data-testid="cm-forecast-row" data-method={m.method}>
-                  <th scope="row">{t(`crimeMap.forecastMethod.${m.method}`)}</th>
-                  <td>{pct(m.hitRate)}</td>
-                  <td>{num(m.pai)}</td>
-                  <td>{pct(m.pei)}</td>
-                  <td>{num(m.rri)}</td>
+          <div className="table-wrap">
+            <table className="table table--dense" data-testid="cm-forecast-table">
+              <caption className="visually-hidden">
+                {t('crimeMap.forecast.caption', { from: data.period.from, to: data.period.to })}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('crimeMap.forecast.method')}</th>
+                  <th scope="col" title={t('crimeMap.forecast.hitRateHelp')}>
+                    {t('crimeMap.forecast.hitRate')}
+                  </th>
+                  <th scope="col" title={t('crimeMap.forecast.paiHelp')}>
+                    PAI
+                  </th>
+                  <th scope="col" title={t('crimeMap.forecast.peiHelp')}>
+                    PEI
+                  </th>
+                  <th scope="col" title={t('crimeMap.forecast.rriHelp')}>
+                    RRI
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {ordered.map((m) => (
+                  <tr key={m.method} data-testid="cm-forecast-row" data-method={m.method}>
+                    <th scope="row">{t(`crimeMap.forecastMethod.${m.method}`)}</th>
+                    <td>{pct(m.hitRate)}</td>
+                    <td>{num(m.pai)}</td>
+                    <td>{pct(m.pei)}</td>
+                    <td>{num(m.rri)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <p className="muted cm-small">{t('crimeMap.forecast.note', { from: data.period.from, to: data.period.to })}</p>
         </>
       ) : loading ? (

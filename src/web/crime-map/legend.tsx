@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AggregateUnit } from '../api.js';
 import {
   CLUSTERS,
+  classLabels,
   CLUSTER_COLORS,
   GI_BINS,
   GI_COLORS,
@@ -24,7 +25,7 @@ export function legendBlocks(
   t: TFunction,
   fmt: Fmt,
   opts: {
-    choropleth: { unit: AggregateUnit; metric: MapMetric; breaks: number[]; colors: string[]; cells: number } | null;
+    choropleth: { unit: AggregateUnit; metric: MapMetric; breaks: number[]; colors: string[]; cells: number; min: number } | null;
     analysis: AnalysisLayer | null;
     points: boolean;
   },
@@ -90,18 +91,12 @@ export function legendBlocks(
   }
   const c = opts.choropleth;
   if (c && c.cells > 0) {
-    const digits = c.metric === 'count' ? 0 : 2;
-    const items: LegendItem[] = c.colors.map((color, i) => ({
-      color,
-      label:
-        c.breaks.length === 0
-          ? t('crimeMap.legend.all')
-          : i === 0
-            ? `< ${fmt(c.breaks[0], digits)}`
-            : i === c.colors.length - 1
-              ? `≥ ${fmt(c.breaks[i - 1], digits)}`
-              : `${fmt(c.breaks[i - 1], digits)} – ${fmt(c.breaks[i], digits)}`,
-    }));
+    const labels = classLabels(c.breaks, {
+      integer: c.metric === 'count',
+      min: c.min,
+      format: (v) => fmt(v, c.metric === 'count' ? 0 : 2),
+    });
+    const items: LegendItem[] = c.colors.map((color, i) => ({ color, label: labels[i] }));
     out.push({
       key: 'choropleth',
       title: t('crimeMap.legend.choropleth', { metric: t(`crimeMap.metric.${c.metric}`), unit: t(`crimeMap.unit.${c.unit}`) }),

@@ -25,7 +25,7 @@ import { applyLanguage } from '../i18n.js';
 import { baseStyle, MEXICO_BOUNDS } from '../map/layers.js';
 import { navigate, useLocation } from '../router.js';
 import { LanguageSwitch } from '../shell/language-switch.js';
-import { classColors, NO_DATA, quantileBreaks } from './colors.js';
+import { classColors, classLabels, NO_DATA, quantileBreaks } from './colors.js';
 import { stepColor } from './paint.js';
 import { publicCrimeGroups } from './public-catalogue.js';
 import { TrendChart } from './trend-chart.js';
@@ -233,6 +233,7 @@ export default function PublicMapPage() {
   const counts = (agg?.features ?? []).map((f) => f.properties.count).filter((v): v is number => typeof v === 'number');
   const breaks = useMemo(() => quantileBreaks(counts), [agg]);
   const colors = classColors(breaks);
+  const labels = classLabels(breaks, { integer: true, min: counts.length ? Math.min(...counts) : 0, format: (v) => fmt(v) });
   const suppressed = (agg?.features ?? []).filter((f) => f.properties.suppressed || f.properties.count === null).length;
   const shown = counts.reduce((a, b) => a + b, 0);
 
@@ -342,18 +343,14 @@ export default function PublicMapPage() {
             <section className="pm-legend" aria-label={t('crimeMap.legend.title')} data-testid="pm-legend">
               <h2>{t('publicMap.legendTitle', { unit: t(`publicMap.units.${s.unit.replace(':', '')}`) })}</h2>
               <ul>
-                {colors.map((c, i) => (
-                  <li key={c}>
-                    <i style={{ background: c }} aria-hidden="true" />
-                    {breaks.length === 0
-                      ? t('crimeMap.legend.all')
-                      : i === 0
-                        ? `< ${fmt(breaks[0])}`
-                        : i === colors.length - 1
-                          ? `≥ ${fmt(breaks[i - 1])}`
-                          : `${fmt(breaks[i - 1])} – ${fmt(breaks[i])}`}
-                  </li>
-                ))}
+                {counts.length
+                  ? colors.map((c, i) => (
+                      <li key={c}>
+                        <i style={{ background: c }} aria-hidden="true" />
+                        {labels[i]}
+                      </li>
+                    ))
+                  : null}
                 <li>
                   <i style={{ background: NO_DATA }} aria-hidden="true" />
                   {t('publicMap.suppressedLegend')}

@@ -34,11 +34,12 @@ export function TimeSlider({ months, month, playing, onMonth, onPlaying }: Props
   }, [playing]);
   const label = (m: string) => {
     const [y, mo] = m.split('-').map(Number);
-    return new Date(Date.UTC(y, mo - 1, 15)).toLocaleDateString(i18n.language === 'en' ? 'en-US' : 'es-MX', {
+    const text = new Date(Date.UTC(y, mo - 1, 15)).toLocaleDateString(i18n.language === 'en' ? 'en-US' : 'es-MX', {
       month: 'long',
       year: 'numeric',
       timeZone: 'UTC',
     });
+    return text.charAt(0).toUpperCase() + text.slice(1);
   };
   if (months.length < 2) return null;
   const text = month ? label(month) : t('crimeMap.time.whole');
