@@ -309,7 +309,7 @@ function AreaFilter({
             </div>
           </>
         ) : (
-          <div className="cm-row">
+          <div className="cm-row cm-row--wrap">
             <button type="button" className="btn btn--small" onClick={onStartDraw} data-testid="cm-draw">
               {t('crimeMap.filters.draw')}
             </button>
