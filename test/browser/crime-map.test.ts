@@ -134,6 +134,13 @@ describe.runIf(run)('mapa delictivo en Chromium', () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="cm-detail-chart"]')?.getAttribute('data-drawn')) === 12);
     await shot(page, '02-filtered-detail');
 
+    // By keyboard: the list of the highest areas opens a cell's figures too.
+    const first = page.getByTestId('cm-top-row').first();
+    const firstId = (await first.getAttribute('data-id'))!;
+    await first.focus();
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-testid="cm-detail"][data-id="${firstId}"]`).waitFor();
+
     // The time slider: March only, then play steps to April.
     await page.getByTestId('cm-time-slider').fill('3');
     await page.waitForURL(/month=2015-03/);

@@ -66,21 +66,18 @@ export function ClassificationFilter({ nodes, selected, onChange }: Props) {
   };
 
   const branch = (parent: string | null, depth: number) => (
-    <ul
-      className="cm-tree"
-      role={depth === 0 ? 'tree' : 'group'}
-      aria-label={depth === 0 ? t('crimeMap.filters.classification') : undefined}
-    >
+    <ul className="cm-tree" aria-label={depth === 0 ? t('crimeMap.filters.classification') : undefined}>
       {(children.get(parent) ?? []).map((n) => {
         const kids = (children.get(n.code) ?? []).length > 0;
         const expanded = open.has(n.code);
         return (
-          <li key={n.code} role="treeitem" aria-expanded={kids ? expanded : undefined} data-testid="cm-class-node" data-code={n.code}>
+          <li key={n.code} data-testid="cm-class-node" data-code={n.code}>
             <div className="cm-tree-row">
               {kids ? (
                 <button
                   type="button"
                   className="icon-btn cm-tree-toggle"
+                  aria-expanded={expanded}
                   aria-label={t(expanded ? 'crimeMap.filters.collapse' : 'crimeMap.filters.expand', { name: label(n) })}
                   onClick={() => {
                     const next = new Set(open);

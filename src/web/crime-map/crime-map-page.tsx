@@ -303,6 +303,22 @@ export default function CrimeMapPage() {
       .catch(() => undefined);
   };
 
+  // The ten highest areas of the choropleth: a keyboard's way into a cell's figures (and a quick reading of the map).
+  const top = useMemo(
+    () =>
+      (aggregate?.features ?? [])
+        .filter((f) => typeof f.properties[metric] === 'number')
+        .sort((a, b) => (b.properties[metric] as number) - (a.properties[metric] as number))
+        .slice(0, 10),
+    [aggregate, metric],
+  );
+  const openTop = (f: (typeof top)[number]) => {
+    if (!aggregate) return;
+    setDetail({ kind: 'cell', unit: aggregate.meta.unit, id: String(f.properties.id), geometry: f.geometry, props: f.properties });
+    const b = bboxOf({ features: [f] });
+    if (b) mapRef.current?.fitBounds([b[0], b[1], b[2], b[3]], { padding: 80, maxZoom: 15, duration: 600 });
+  };
+
   const months = monthsBetween(state.from, state.to);
   const total = aggregate?.meta.total ?? points?.features.length ?? null;
 
@@ -454,6 +470,29 @@ export default function CrimeMapPage() {
             <p className="muted cm-small">{t('crimeMap.layers.pointLimit', { n: fmt(POINT_LIMIT) })}</p>
           ) : null}
         </section>
+        {top.length ? (
+          <section className="cm-panel" aria-labelledby="cm-top-title" data-testid="cm-top">
+            <h2 className="cm-panel-title" id="cm-top-title">
+              {t('crimeMap.top.title', { metric: t(`crimeMap.metric.${metric}`) })}
+            </h2>
+            <ol className="cm-top">
+              {top.map((f) => (
+                <li key={String(f.properties.id)}>
+                  <button
+                    type="button"
+                    className="btn btn--link"
+                    onClick={() => openTop(f)}
+                    data-testid="cm-top-row"
+                    data-id={String(f.properties.id)}
+                  >
+                    {f.properties.name ?? f.properties.id}
+                  </button>
+                  <span>{fmt(f.properties[metric] as number, metric === 'count' ? 0 : 2)}</span>
+                </li>
+              ))}
+            </ol>
+          </section>
+        ) : null}
         {detail ? <DetailPanel detail={detail} filters={filtersOf(state)} nameOf={nameOf} onClose={() => setDetail(null)} /> : null}
         <AnalysisPanel
           state={state}
