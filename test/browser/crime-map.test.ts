@@ -110,6 +110,12 @@ describe.runIf(run)('mapa delictivo en Chromium', () => {
       filtered,
     );
     await ready(page);
+    // The view's summary: every filtered crime is a street robbery.
+    await page.locator('[data-testid="cm-breakdown-row"][data-code="4.1.5"]').waitFor();
+    expect(await page.getByTestId('cm-breakdown-row').count()).toBe(1);
+    expect(await page.locator('[data-testid="cm-breakdown-row"][data-code="4.1.5"] td').first().innerText()).toBe(
+      filtered.toLocaleString('es-MX'),
+    );
     url = new URL(page.url());
     expect(url.searchParams.get('h')).toBe('0-5,22-23');
     expect(url.searchParams.get('wd')).toBe('5,6');

@@ -78,13 +78,15 @@ export function jobRequest(state: MapState, o: Options): AnalysisJobRequest {
 
 type Props = {
   state: MapState;
+  /** The filters the result was computed with: when they change, the panel lets go of the job (and cancels it if it runs). */
+  filtersKey: string;
   /** Shown on the map (and kept in the URL) when a job is done. */
   onJob: (id: string) => void;
   onResult: (layer: AnalysisLayer | null) => void;
 };
 
 /** Hot spot analysis as a job: method and options, a progress bar, cancel, and the Knox table when that is the method. */
-export function AnalysisPanel({ state, onJob, onResult }: Props) {
+export function AnalysisPanel({ state, filtersKey, onJob, onResult }: Props) {
   const { t, i18n } = useTranslation();
   const [o, setO] = useState<Options>({
     method: 'gistar',
@@ -164,6 +166,18 @@ export function AnalysisPanel({ state, onJob, onResult }: Props) {
     },
     [],
   );
+  // New filters: the shown job no longer answers them.
+  const lastFilters = useRef(filtersKey);
+  useEffect(() => {
+    if (lastFilters.current === filtersKey) return;
+    lastFilters.current = filtersKey;
+    const running = job && (job.status === 'queued' || job.status === 'running') ? job.id : null;
+    stopPolling();
+    setJob(null);
+    setKnox(null);
+    setError(null);
+    if (running) cancelAnalysisJob(running).catch(() => undefined);
+  }, [filtersKey, job]);
 
   const run = async () => {
     setError(null);

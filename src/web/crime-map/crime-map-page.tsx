@@ -23,6 +23,7 @@ import { FilterPanel, filterFields, type FilterFields } from './filter-panel.js'
 import { ForecastPanel } from './forecast-panel.js';
 import { Legend, legendBlocks } from './legend.js';
 import { stepColor } from './paint.js';
+import { SummaryPanel } from './summary-panel.js';
 import { TimeSlider } from './time-slider.js';
 import {
   DEFAULT_STATE,
@@ -189,7 +190,10 @@ export default function CrimeMapPage() {
       const source = s.layer === 'analysis' && analysis && analysis.kind !== 'kde' ? analysis.data : aggregate;
       const f = source?.features.find((x) => String((x.properties as { id?: unknown }).id ?? x.id) === s.id);
       if (!f) return;
-      const unit = s.layer === 'analysis' ? stateRef.current.unit : (aggregate?.meta.unit ?? stateRef.current.unit);
+      // The analysis result's own unit (its `meta`), which may differ from the layers' after a change of unit.
+      const analysisUnit =
+        analysis && analysis.kind !== 'kde' ? (analysis.data as { meta?: { unit?: AggregateUnit } }).meta?.unit : undefined;
+      const unit = s.layer === 'analysis' ? (analysisUnit ?? stateRef.current.unit) : (aggregate?.meta.unit ?? stateRef.current.unit);
       setDetail({ kind: 'cell', unit, id: s.id, geometry: f.geometry, props: f.properties as Record<string, unknown> });
     },
     [aggregate, analysis],
@@ -408,7 +412,7 @@ export default function CrimeMapPage() {
           <div className="cm-row">
             <label className="field">
               <span>{t('crimeMap.layers.unit')}</span>
-              <select value={state.unit} onChange={(e) => update({ unit: e.target.value as AggregateUnit, job: '' })} data-testid="cm-unit">
+              <select value={state.unit} onChange={(e) => update({ unit: e.target.value as AggregateUnit })} data-testid="cm-unit">
                 {UNITS.map((u) => (
                   <option key={u} value={u}>
                     {t(`crimeMap.unit.${u}`)}
@@ -496,12 +500,14 @@ export default function CrimeMapPage() {
         {detail ? <DetailPanel detail={detail} filters={filtersOf(state)} nameOf={nameOf} onClose={() => setDetail(null)} /> : null}
         <AnalysisPanel
           state={state}
+          filtersKey={JSON.stringify(filtersOf(state))}
           onJob={(id) => update({ job: id }, true)}
           onResult={(layer) => {
             setAnalysis(layer);
             setDetail(null);
           }}
         />
+        <SummaryPanel filters={sliderFilters} />
         <ForecastPanel state={state} />
         <section className="cm-panel" aria-labelledby="cm-export-title">
           <h2 className="cm-panel-title" id="cm-export-title">

@@ -11,6 +11,7 @@ import {
 } from '../api.js';
 import { Link } from '../router.js';
 import { giConfidence, isPattern, toGiBin } from './colors.js';
+import { fillMonthly } from './series.js';
 import { TrendChart } from './trend-chart.js';
 
 export type CellDetail = {
@@ -146,8 +147,7 @@ export function DetailPanel({ detail, filters, nameOf, onClose }: Props) {
       {series ? (
         series.buckets.length ? (
           <TrendChart
-            starts={series.buckets.map((b) => b.start)}
-            counts={series.buckets.map((b) => b.count)}
+            {...fillMonthly(series.buckets, filters.from, filters.to)}
             label={t('crimeMap.detail.chart', { name: title })}
             testId="cm-detail-chart"
           />

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import './heat-grid.css';
 import { heatColor, rgbaCss } from './colors.js';
 
 /** The colour of a count in the hour × weekday grid: white at 0, the heat ramp (opaque) up to the maximum. */

@@ -28,6 +28,7 @@ import { LanguageSwitch } from '../shell/language-switch.js';
 import { classColors, classLabels, NO_DATA, quantileBreaks } from './colors.js';
 import { stepColor } from './paint.js';
 import { publicCrimeGroups } from './public-catalogue.js';
+import { fillMonthly } from './series.js';
 import { TrendChart } from './trend-chart.js';
 import { monthBounds, monthsBack } from './view-state.js';
 import './crime-map.css';
@@ -376,8 +377,7 @@ export default function PublicMapPage() {
               <section>
                 <h2 className="cm-panel-title">{t('publicMap.chartTitle')}</h2>
                 <TrendChart
-                  starts={series.buckets.map((b) => b.start)}
-                  counts={series.buckets.map((b) => b.count)}
+                  {...fillMonthly(series.buckets, filters.from, filters.to)}
                   label={t('publicMap.chartTitle')}
                   testId="pm-chart"
                 />

@@ -20,8 +20,11 @@ export function TrendChart({
   height?: number;
 }) {
   const box = useRef<HTMLDivElement>(null);
+  // The data by value: callers may pass new arrays of the same figures on every render.
+  const key = JSON.stringify([starts, counts]);
   useEffect(() => {
     const el = box.current;
+    const [starts, counts] = JSON.parse(key) as [string[], number[]];
     if (!el || !starts.length) return;
     const xs = starts.map((d) => Date.parse(`${d}T12:00:00Z`) / 1000);
     const plot = new uPlot(
@@ -48,6 +51,6 @@ export function TrendChart({
       plot.destroy();
       delete el.dataset.drawn;
     };
-  }, [starts, counts, label, height]);
+  }, [key, label, height]);
   return <div ref={box} className="cm-chart" data-testid={testId} role="img" aria-label={label} />;
 }
