@@ -520,3 +520,245 @@ export const importIndicatorRelease = (body: NewIndicatorRelease) =>
   request<ImportResult>('/api/indicators/releases', { method: 'POST', body });
 export const getPlatformIndicator = (dataset: string, q: IndicatorQuery) =>
   request<PlatformIndicator>(`/api/indicators/platform/${enc(dataset)}${query(q)}`);
+
+// ── crime map: analysis and public map (issue 5) ────────────────────────────
+// /api/analysis/* needs a session (action analysis.read, records limited to the actor's jurisdiction like
+// crime.read); /api/public/map/* needs none (generalised, suppressed, rate-limited, cached).
+import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
+export { EMERGING_PATTERNS } from '../analysis/emerging-hotspots.js';
+export type { EmergingPattern } from '../analysis/emerging-hotspots.js';
+import type { EmergingPattern } from '../analysis/emerging-hotspots.js';
+
+/**
+ * The filters every analysis query takes (query string on GET, the same names in POST bodies).
+ * `classification` is a comma list of SESNSP codes at any level (a code matches its subtree);
+ * `from`/`to` local dates, inclusive; `hours` a comma list of hours or ranges (`0-5,22-23`);
+ * `weekdays` ISO days 1–7 (Monday = 1); `area` `state:09` | `municipality:09015` | `colonia:<id>` |
+ * `quadrant:<id>`; or `polygon`, a GeoJSON Polygon (≤ 1000 vertices, not self-intersecting).
+ */
+export type AnalysisFilters = {
+  classification?: string;
+  from?: string;
+  to?: string;
+  hours?: string;
+  weekdays?: string;
+  area?: string;
+  polygon?: Polygon | null;
+};
+export const AGGREGATE_UNITS = ['h3', 'grid', 'colonia', 'quadrant', 'municipality', 'state'] as const;
+export type AggregateUnit = (typeof AGGREGATE_UNITS)[number];
+/** H3 resolutions and square-grid cell sizes (metres) the aggregate accepts. */
+export const H3_MAP_RESOLUTIONS = [7, 8, 9, 10] as const;
+export const GRID_CELL_LIMITS = { min: 50, max: 5000 } as const;
+export type UnitQuery = { unit: AggregateUnit; resolution?: number; cellSize?: number };
+
+export type AggregateProperties = {
+  id: string;
+  name: string | null;
+  count: number;
+  /** Where population exists (colonias, municipalities, states). */
+  ratePer1000: number | null;
+  perKm2: number;
+};
+export type AggregateMeta = {
+  total: number;
+  unit: AggregateUnit;
+  resolution: number | null;
+  cellSize: number | null;
+  areaKm2: number;
+};
+/** Cells or areas with their figures; cells with 0 are omitted. */
+export type AggregateCollection<P = AggregateProperties> = FeatureCollection<Polygon | MultiPolygon, P> & { meta: AggregateMeta };
+export type AggregateFeature<P = AggregateProperties> = Feature<Polygon | MultiPolygon, P>;
+
+export type CrimePointProperties = {
+  id: string;
+  classificationCode: string;
+  occurredOn: string;
+  occurredTime: string | null;
+  violent: boolean;
+};
+export type PointCollection<P = CrimePointProperties> = FeatureCollection<Point, P>;
+
+export const TIME_INTERVALS = ['day', 'week', 'month'] as const;
+export type TimeInterval = (typeof TIME_INTERVALS)[number];
+export type TimeSeries = { interval: TimeInterval; buckets: { start: string; count: number }[] };
+/** counts[weekday − 1][hour], Monday first; records without a time are only in `unknownTime`. */
+export type HourWeekdayMatrix = { counts: number[][]; unknownTime: number };
+export type Breakdown = { rows: { code: string; name: string; nameEn: string; count: number }[] };
+
+export const ANALYSIS_METHODS = ['gistar', 'localmoran', 'kde', 'emerging', 'knox'] as const;
+export type AnalysisMethod = (typeof ANALYSIS_METHODS)[number];
+export const WEIGHT_KINDS = ['queen', 'rook', 'distance', 'knn'] as const;
+export type WeightKind = (typeof WEIGHT_KINDS)[number];
+export type AnalysisJobRequest = AnalysisFilters & {
+  method: AnalysisMethod;
+  unit?: AggregateUnit;
+  resolution?: number;
+  cellSize?: number;
+  weights?: WeightKind;
+  /** Metres, for `distance` weights. */
+  distance?: number;
+  /** Neighbours, for `knn` weights. */
+  k?: number;
+  fdr?: boolean;
+  kernel?: 'quartic' | 'gaussian';
+  /** Metres, or `rule` for the rule of thumb. */
+  bandwidth?: number | 'rule';
+  timeStep?: 'week' | 'month';
+  /** Knox: the upper limits of the space bands (metres) and of the time bands (days), equally spaced. */
+  spaceBands?: number[];
+  timeBands?: number[];
+};
+export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export type GiStarProperties = AggregateProperties & { z: number | null; p: number | null; bin: number };
+export type LocalMoranCluster = 'HH' | 'LL' | 'HL' | 'LH';
+export type LocalMoranProperties = AggregateProperties & {
+  I: number | null;
+  z: number | null;
+  p: number | null;
+  cluster: LocalMoranCluster | null;
+};
+export type EmergingProperties = AggregateProperties & { pattern: EmergingPattern; trendZ: number | null; trendP: number | null };
+/** A surface: `values` row-major, row 0 the north edge; `bounds` [west, south, east, north] in degrees. */
+export type KdeRaster = {
+  kind: 'raster';
+  bounds: [number, number, number, number];
+  cols: number;
+  rows: number;
+  values: number[];
+  max: number;
+  unit: string;
+};
+export type KnoxTable = {
+  kind: 'table';
+  cells: { spaceBand: number; timeBand: number; observed: number; expected: number; ratio: number | null; p: number | null }[];
+};
+export type AnalysisResult =
+  | AggregateCollection<GiStarProperties>
+  | AggregateCollection<LocalMoranProperties>
+  | AggregateCollection<EmergingProperties>
+  | KdeRaster
+  | KnoxTable;
+export type AnalysisJob = {
+  id: string;
+  method: AnalysisMethod;
+  status: JobStatus;
+  /** 0…1 */
+  progress: number;
+  error?: { code: string; message: string; field?: string };
+  result?: AnalysisResult;
+};
+
+export const FORECAST_METHODS = ['decayed_kde', 'last_period', 'long_run'] as const;
+export type ForecastMethod = (typeof FORECAST_METHODS)[number];
+export type ForecastEvaluation = {
+  period: { from: string; to: string };
+  coverage: number;
+  methods: { method: ForecastMethod; hitRate: number | null; pai: number | null; pei: number | null; rri: number | null }[];
+  /** How well last period's forecast did, in plain words. */
+  sentence: { es: string; en: string };
+};
+export type ForecastQuery = AnalysisFilters & UnitQuery & { coverage: number; weeks?: number };
+
+export type ProfileArea = {
+  kind: 'colonia' | 'quadrant' | 'municipality';
+  id: string;
+  name: string;
+  population: number | null;
+  areaKm2: number;
+};
+export type ProfileFigures = {
+  count: number;
+  ratePer1000: number | null;
+  previous: number;
+  lastYear: number;
+  /** Percent change (12.5 = +12.5 %); null when the base is 0. */
+  changePrevious: number | null;
+  changeLastYear: number | null;
+};
+export type AreaProfile = {
+  area: ProfileArea;
+  period: { from: string; to: string };
+  previous: { from: string; to: string };
+  lastYear: { from: string; to: string };
+  byType: (ProfileFigures & { code: string; name: string; nameEn: string })[];
+  total: ProfileFigures;
+  matrix: number[][];
+  hotspots: FeatureCollection<Polygon | MultiPolygon, Partial<GiStarProperties>>;
+  rank: { position: number; of: number; peers: string };
+};
+
+/** The public aggregate: a count under the suppression threshold is null with `suppressed: true`. */
+export type PublicAggregateProperties = Omit<AggregateProperties, 'count' | 'ratePer1000' | 'perKm2'> & {
+  count: number | null;
+  ratePer1000: number | null;
+  perKm2: number | null;
+  suppressed?: boolean;
+};
+/** Public points are generalised (snapped to a cell or quadrant centre); they carry no record id or time of day. */
+export type PublicPointProperties = Partial<CrimePointProperties>;
+export const PUBLIC_UNITS = ['h3', 'quadrant', 'colonia', 'municipality'] as const;
+export type PublicUnit = (typeof PUBLIC_UNITS)[number];
+
+type AnalysisParams = Record<string, string | number | undefined | null>;
+/** The filters as query parameters (the polygon as a JSON string). */
+export function analysisParams(f: AnalysisFilters): AnalysisParams {
+  return {
+    classification: f.classification,
+    from: f.from,
+    to: f.to,
+    hours: f.hours,
+    weekdays: f.weekdays,
+    area: f.polygon ? undefined : f.area,
+    polygon: f.polygon ? JSON.stringify(f.polygon) : undefined,
+  };
+}
+const unitParams = (u: Partial<UnitQuery>): AnalysisParams => ({
+  unit: u.unit,
+  resolution: u.unit === 'h3' ? u.resolution : undefined,
+  cellSize: u.unit === 'grid' ? u.cellSize : undefined,
+});
+
+export const getAnalysisAggregate = (q: AnalysisFilters & UnitQuery, signal?: AbortSignal) =>
+  request<AggregateCollection>(`/api/analysis/aggregate${query({ ...analysisParams(q), ...unitParams(q) })}`, { signal });
+export const getAnalysisPoints = (q: AnalysisFilters & { limit?: number }, signal?: AbortSignal) =>
+  request<PointCollection>(`/api/analysis/points${query({ ...analysisParams(q), limit: q.limit })}`, { signal });
+export const getAnalysisTimeseries = (q: AnalysisFilters & { interval: TimeInterval }, signal?: AbortSignal) =>
+  request<TimeSeries>(`/api/analysis/timeseries${query({ ...analysisParams(q), interval: q.interval })}`, { signal });
+export const getAnalysisMatrix = (q: AnalysisFilters, signal?: AbortSignal) =>
+  request<HourWeekdayMatrix>(`/api/analysis/matrix${query(analysisParams(q))}`, { signal });
+export const getAnalysisBreakdown = (q: AnalysisFilters & { level: 1 | 2 | 3 | 4 }, signal?: AbortSignal) =>
+  request<Breakdown>(`/api/analysis/breakdown${query({ ...analysisParams(q), level: q.level })}`, { signal });
+/** Starts an analysis job (202 `{ id }`); follow it with {@link getAnalysisJob}. */
+export const createAnalysisJob = (body: AnalysisJobRequest) => {
+  const { polygon, area, ...rest } = body;
+  return request<{ id: string }>('/api/analysis/jobs', {
+    method: 'POST',
+    body: polygon ? { ...rest, polygon } : area ? { ...rest, area } : rest,
+  });
+};
+export const getAnalysisJob = (id: string, signal?: AbortSignal) => request<AnalysisJob>(`/api/analysis/jobs/${enc(id)}`, { signal });
+export const cancelAnalysisJob = (id: string) => request<AnalysisJob | undefined>(`/api/analysis/jobs/${enc(id)}`, { method: 'DELETE' });
+export const getAnalysisForecast = (q: ForecastQuery, signal?: AbortSignal) =>
+  request<ForecastEvaluation>(
+    `/api/analysis/forecast${query({ ...analysisParams(q), ...unitParams(q), coverage: q.coverage, weeks: q.weeks })}`,
+    { signal },
+  );
+export const getAreaProfile = (q: { area: string; from?: string; to?: string }, signal?: AbortSignal) =>
+  request<AreaProfile>(`/api/analysis/profile${query(q)}`, { signal });
+
+export const getPublicMapAggregate = (q: AnalysisFilters & { unit: PublicUnit; resolution?: number }, signal?: AbortSignal) =>
+  request<AggregateCollection<PublicAggregateProperties>>(`/api/public/map/aggregate${query({ ...analysisParams(q), ...unitParams(q) })}`, {
+    signal,
+    quiet401: true,
+  });
+export const getPublicMapPoints = (q: AnalysisFilters & { limit?: number }, signal?: AbortSignal) =>
+  request<PointCollection<PublicPointProperties>>(`/api/public/map/points${query({ ...analysisParams(q), limit: q.limit })}`, {
+    signal,
+    quiet401: true,
+  });
+export const getPublicMapTimeseries = (q: AnalysisFilters & { interval: TimeInterval }, signal?: AbortSignal) =>
+  request<TimeSeries>(`/api/public/map/timeseries${query({ ...analysisParams(q), interval: q.interval })}`, { signal, quiet401: true });

@@ -5,17 +5,20 @@ import { initI18n } from './i18n.js';
 import './styles.css';
 
 // The public pages need no session: they are served without the login gate of <App />.
-const PublicIndicatorsPage = lazy(() => import('./indicators/public-page.js'));
-const isPublic = window.location.pathname.replace(/\/+$/, '') === '/publico/indicadores';
+const PUBLIC_PAGES: Record<string, ReturnType<typeof lazy>> = {
+  '/publico/indicadores': lazy(() => import('./indicators/public-page.js')),
+  '/publico/mapa': lazy(() => import('./crime-map/public-map-page.js')),
+};
+const PublicPage = PUBLIC_PAGES[window.location.pathname.replace(/\/+$/, '')];
 
 void initI18n().then(() => {
   const root = document.getElementById('root');
   if (!root) return;
   createRoot(root).render(
     <StrictMode>
-      {isPublic ? (
+      {PublicPage ? (
         <Suspense fallback={null}>
-          <PublicIndicatorsPage />
+          <PublicPage />
         </Suspense>
       ) : (
         <App />

@@ -62,6 +62,8 @@ export type MexicoMapProps = {
   children?: ReactNode;
   /** The first view instead of all of Mexico. */
   initialView?: { center: [number, number]; zoom: number };
+  /** Keep the drawing buffer so that the picture can be read back (PNG export). */
+  preserveDrawingBuffer?: boolean;
 };
 
 /**
@@ -69,7 +71,15 @@ export type MexicoMapProps = {
  * with the boundary layers from the API; hover for names, click to locate a
  * point, search the gazetteer.
  */
-export default function MexicoMap({ onReady, onMapClick, layersCollapsed, hideSearch, children, initialView }: MexicoMapProps = {}) {
+export default function MexicoMap({
+  onReady,
+  onMapClick,
+  layersCollapsed,
+  hideSearch,
+  children,
+  initialView,
+  preserveDrawingBuffer,
+}: MexicoMapProps = {}) {
   const { t } = useTranslation();
   const { platform } = useApp();
   const containerRef = useRef<HTMLDivElement>(null);
@@ -89,6 +99,7 @@ export default function MexicoMap({ onReady, onMapClick, layersCollapsed, hideSe
   const onMapClickRef = useRef(onMapClick);
   onMapClickRef.current = onMapClick;
   const initialViewRef = useRef(initialView);
+  const preserveRef = useRef(!!preserveDrawingBuffer);
 
   const tileUrl = platform?.map.tileUrl ?? null;
   const attribution = platform?.map.attribution ?? null;
@@ -153,6 +164,7 @@ export default function MexicoMap({ onReady, onMapClick, layersCollapsed, hideSe
         pitchWithRotate: false,
         attributionControl: false,
         maplibreLogo: false,
+        ...(preserveRef.current ? { canvasContextAttributes: { preserveDrawingBuffer: true } } : {}),
       });
     } catch (err) {
       setWebglError(err instanceof Error ? err.message : String(err));

@@ -31,7 +31,7 @@ export const AREAS: readonly Area[] = [
   { id: 'video', roles: ['camera_operator'] },
   { id: 'crimeRecords', roles: ['analyst', 'commander', 'fusion_analyst', 'agency_admin', 'system_admin'], path: '/registros' },
   { id: 'crimeImport', roles: ['analyst', 'agency_admin', 'system_admin'], path: '/registros/importar' },
-  { id: 'crimeMap', roles: ['analyst', 'commander'] },
+  { id: 'crimeMap', roles: ['analyst', 'commander', 'fusion_analyst', 'supervisor', 'agency_admin', 'system_admin'], path: '/mapa' },
   { id: 'fusion', roles: ['fusion_analyst'] },
   { id: 'training', roles: ['training_officer'] },
   { id: 'admin', roles: ['agency_admin', 'system_admin'], path: '/admin' },
@@ -64,3 +64,5 @@ export const INDICATORS_ROLES: readonly Role[] = ['analyst', 'commander', 'fusio
 export const INDICATORS_IMPORT_ROLES: readonly Role[] = ['system_admin'];
 /** The platform's own 911 data through the indicators (action indicators.platform). */
 export const INDICATORS_PLATFORM_ROLES: readonly Role[] = ['supervisor', 'commander', 'analyst', 'auditor'];
+/** The crime map (/mapa) and its neighbourhood profiles: who the server lets read the analyses (action analysis.read). */
+export const CRIME_MAP_ROLES: readonly Role[] = ['analyst', 'commander', 'fusion_analyst', 'supervisor', 'agency_admin', 'system_admin'];

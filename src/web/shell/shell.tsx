@@ -8,6 +8,7 @@ import {
   AUDIT_ROLES,
   CONSOLE_ROLES,
   CRIME_IMPORT_ROLES,
+  CRIME_MAP_ROLES,
   CRIME_READ_ROLES,
   FIELD_ROLES,
   INDICATORS_ROLES,
@@ -29,6 +30,8 @@ const RecordsRoutes = lazy(() => import('../records/iph-routes.js'));
 const RecordsPage = lazy(() => import('../records/records-page.js'));
 const ImportPage = lazy(() => import('../records/import-page.js'));
 const IndicatorsPage = lazy(() => import('../indicators/indicators-page.js'));
+const CrimeMapPage = lazy(() => import('../crime-map/crime-map-page.js'));
+const AreaProfilePage = lazy(() => import('../crime-map/profile-page.js'));
 
 function Message({ text, testId }: { text: string; testId: string }) {
   const { t } = useTranslation();
@@ -74,6 +77,12 @@ function Routes() {
   if (path === '/indicadores' || path.startsWith('/indicadores/')) {
     return hasAnyRole(roles, INDICATORS_ROLES) ? <IndicatorsPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
+  if (path === '/mapa') {
+    return hasAnyRole(roles, CRIME_MAP_ROLES) ? <CrimeMapPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
+  if (path === '/mapa/perfil') {
+    return hasAnyRole(roles, CRIME_MAP_ROLES) ? <AreaProfilePage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
+  }
   if (path === '/campo') {
     return hasAnyRole(roles, FIELD_ROLES) ? <FieldPage /> : <Message text={t('shell.forbidden')} testId="forbidden" />;
   }
@@ -98,16 +107,18 @@ export function Shell() {
             ? 'shell.nav.crimeRecords'
             : path.startsWith('/indicadores')
               ? 'shell.nav.indicators'
-              : path === '/account'
-                ? 'shell.nav.account'
-                : 'shell.nav.home';
+              : path.startsWith('/mapa')
+                ? 'shell.nav.crimeMap'
+                : path === '/account'
+                  ? 'shell.nav.account'
+                  : 'shell.nav.home';
     document.title = `${t(key)} · ${platform?.name ?? t('common.appName')}`;
   }, [path, platform, t]);
 
   return (
     <div className="app">
       <Header />
-      <main id="main" className={`app-main${path === '/despacho' ? ' app-main--fill' : ''}`} tabIndex={-1}>
+      <main id="main" className={`app-main${path === '/despacho' || path === '/mapa' ? ' app-main--fill' : ''}`} tabIndex={-1}>
         <Suspense
           fallback={
             <p className="page muted" role="status">
