@@ -606,9 +606,11 @@ export type AnalysisJobRequest = AnalysisFilters & {
   /** Metres, or `rule` for the rule of thumb. */
   bandwidth?: number | 'rule';
   timeStep?: 'week' | 'month';
-  /** Knox: the upper limits of the space bands (metres) and of the time bands (days), equally spaced. */
-  spaceBands?: number[];
-  timeBands?: number[];
+  /** Knox: the number of distance bands and their width (m), the number of time bands and their width (days). */
+  spaceBands?: number;
+  spaceBandwidth?: number;
+  timeBands?: number;
+  timeBandwidth?: number;
 };
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -634,7 +636,21 @@ export type KdeRaster = {
 };
 export type KnoxTable = {
   kind: 'table';
-  cells: { spaceBand: number; timeBand: number; observed: number; expected: number; ratio: number | null; p: number | null }[];
+  pairs: number;
+  permutations: number;
+  /** Band limits from the result itself: `spaceTo` 0 is the same place, null (`spaceTo`, `timeTo`) the open last band. */
+  cells: {
+    spaceBand: number;
+    timeBand: number;
+    spaceFrom: number;
+    spaceTo: number | null;
+    timeFrom: number;
+    timeTo: number | null;
+    observed: number;
+    expected: number | null;
+    ratio: number | null;
+    p: number | null;
+  }[];
 };
 export type AnalysisResult =
   | AggregateCollection<GiStarProperties>

@@ -6,14 +6,7 @@ import { DEMO_PASSWORD } from '../../src/identity/demo-organisation.js';
 import { dialects, testConfig } from '../support/dialects.js';
 import { nextCode } from '../support/platform.js';
 import { WEB_ROOT, browserAvailable, launchBrowser } from '../support/browser.js';
-// The contract's answers come from the test fixture (the analysis engine's routes replace it at merge).
-import {
-  loadFixtureRecords,
-  matches,
-  parseFilters,
-  serveWithAnalysisContract,
-  type FixtureRecord,
-} from '../support/analysis-contract-server.js';
+import { importSample, recountMatcher, recountRecords, type RecountFilter, type RecountRecord } from '../support/crime-map-recount.js';
 
 const run = browserAvailable();
 /** CRIME_MAP_SHOTS=/some/dir saves screenshots of each step (for reviewing the pages). */
@@ -23,22 +16,21 @@ describe.runIf(run)('mapa delictivo en Chromium', () => {
   let p: Platform;
   let browser: Browser;
   let base: string;
-  let server: Awaited<ReturnType<typeof serveWithAnalysisContract>>;
-  let records: FixtureRecord[];
-  /** Direct recount of the fixture's records (what the analysts' jurisdiction, Mexico City, holds). */
-  const count = (q: Record<string, string>) => records.filter((r) => matches(r, parseFilters(q))).length;
+  let records: RecountRecord[];
+  /** Direct recount of the imported rows (what the analysts' jurisdiction, Mexico City, holds). */
+  const count = (q: RecountFilter) => records.filter(recountMatcher(q)).length;
 
   beforeAll(async () => {
     const handle = await dialects()[0].open();
     p = await createPlatform(testConfig(), { logger: false, handle, webRoot: WEB_ROOT, timers: false });
-    server = await serveWithAnalysisContract(p, { jobMs: 2500 });
-    base = server.base;
-    records = loadFixtureRecords(p.geo);
+    // Every 8th row of 2014 and 2015 (about 24,000 records), through the importer into the engine.
+    await importSample(p, 8);
+    records = recountRecords(p.geo, 8);
+    base = (await p.app.listen({ port: 0, host: '127.0.0.1' })).replace('0.0.0.0', '127.0.0.1');
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
     await p?.close();
   });
 
@@ -121,9 +113,8 @@ describe.runIf(run)('mapa delictivo en Chromium', () => {
     expect(url.searchParams.get('wd')).toBe('5,6');
 
     // A hexagon's figures and its months: click where one of the filtered crimes happened.
-    const r = records.find((x) =>
-      matches(x, parseFilters({ classification: '4.1.5', from: '2015-01-01', to: '2015-12-31', hours: '0-5,22-23', weekdays: '5,6' })),
-    )!;
+    const night = recountMatcher({ classification: '4.1.5', from: '2015-01-01', to: '2015-12-31', hours: '0-5,22-23', weekdays: '5,6' });
+    const r = records.find(night)!;
     await page.evaluate(([lon, lat]) => window.__oc5map!.jumpTo({ center: [lon, lat], zoom: 13 }), [r.lon, r.lat]);
     await page.waitForTimeout(500);
     await clickAt(page, r.lon, r.lat);
@@ -131,11 +122,7 @@ describe.runIf(run)('mapa delictivo en Chromium', () => {
     await detail.waitFor();
     const cell = r.h3[1];
     expect(await detail.getAttribute('data-id')).toBe(cell);
-    const inCell = records.filter(
-      (x) =>
-        x.h3[1] === cell &&
-        matches(x, parseFilters({ classification: '4.1.5', from: '2015-01-01', to: '2015-12-31', hours: '0-5,22-23', weekdays: '5,6' })),
-    ).length;
+    const inCell = records.filter((x) => x.h3[1] === cell && night(x)).length;
     expect(await page.getByTestId('cm-detail-count').innerText()).toBe(String(inCell));
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="cm-detail-chart"]')?.getAttribute('data-drawn')) === 12);
     await shot(page, '02-filtered-detail');
@@ -282,7 +269,7 @@ describe.runIf(run)('mapa delictivo en Chromium', () => {
     );
     await page.getByTestId('lang-en').click();
     await page.waitForFunction(() =>
-      /marked 20 % of the area; \d+ % of the crimes happened there/.test(
+      /marked 20% of the area; \d+% of the crimes happened there/.test(
         document.querySelector('[data-testid="cm-forecast-sentence"]')?.textContent ?? '',
       ),
     );

@@ -70,8 +70,10 @@ export function jobRequest(state: MapState, o: Options): AnalysisJobRequest {
     case 'knox':
       return {
         ...base,
-        spaceBands: [1, 2, 3, 4].map((i) => i * o.spaceBand),
-        timeBands: [1, 2, 3, 4].map((i) => i * o.timeBand),
+        spaceBands: 4,
+        spaceBandwidth: o.spaceBand,
+        timeBands: 4,
+        timeBandwidth: o.timeBand,
       };
   }
 }
@@ -428,13 +430,13 @@ export function AnalysisPanel({ state, filtersKey, onJob, onResult }: Props) {
                   className={c.p !== null && c.p < 0.05 && (c.ratio ?? 0) > 1 ? 'cm-knox-sig' : undefined}
                 >
                   <td>
-                    {c.spaceBand === 0
+                    {c.spaceTo === 0
                       ? t('crimeMap.knox.same')
-                      : c.spaceBand > 4
-                        ? `> ${4 * o.spaceBand} m`
-                        : `≤ ${c.spaceBand * o.spaceBand} m`}
+                      : c.spaceTo === null
+                        ? `> ${nf(c.spaceFrom, 0)} m`
+                        : `${nf(c.spaceFrom, 0)}–${nf(c.spaceTo, 0)} m`}
                   </td>
-                  <td>{c.timeBand >= 4 ? `> ${4 * o.timeBand} d` : `≤ ${(c.timeBand + 1) * o.timeBand} d`}</td>
+                  <td>{c.timeTo === null ? `> ${nf(c.timeFrom, 0)} d` : `${nf(c.timeFrom, 0)}–${nf(c.timeTo, 0)} d`}</td>
                   <td>{nf(c.observed, 0)}</td>
                   <td>{nf(c.expected, 1)}</td>
                   <td>{nf(c.ratio)}</td>
