@@ -3,6 +3,7 @@ import { createPlatform } from './app.js';
 import { totp } from './identity/totp.js';
 import { DEMO_PASSWORD } from './identity/demo-organisation.js';
 import { verifyAudit } from './identity/audit.service.js';
+import { loadDemoCrimeRecords } from './records/demo-crime.js';
 
 /** `npm start`: runs the platform and prints how to reach it. */
 async function main(): Promise<void> {
@@ -39,6 +40,13 @@ async function main(): Promise<void> {
     out.push('', `  Cuentas demo: contraseña ${DEMO_PASSWORD}; código TOTP:  npm run cli -- demo code <usuario>`);
   }
   console.log(out.join('\n') + '\n');
+
+  // Off the start path: the map fills as the rows arrive (the analysis engine reads new records as they land).
+  if (config.demo)
+    void loadDemoCrimeRecords(platform.crime).then(
+      (n) => n && app.log.info({ rows: n }, 'demo crime records imported (Mexico City 2013–2015)'),
+      (err: unknown) => app.log.error({ err }, 'demo crime records failed to import'),
+    );
 
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'stopping');
