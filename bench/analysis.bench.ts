@@ -25,7 +25,8 @@
  * B. The real server (child process, SQLite, the 110,507 real rows imported by the records
  *    importer, preloaded into the engine at start). Three phases of 15 s: 911 incident creations on
  *    a fixed schedule (open loop, 100/s, latency from the scheduled time) alone; 20 analysts asking
- *    map questions back to back (aggregates by H3 9, 250 m grid and colonias, series, matrices, with
+ *    map questions back to back (in their own worker thread, so the dispatch client's event loop is not
+ *    the one receiving their answers) (aggregates by H3 9, 250 m grid and colonias, series, matrices, with
  *    filters) alone; both together. Prints map p50/p95 and dispatch p50/p99 with and without.
  */
 import crypto from 'node:crypto';
@@ -62,6 +63,7 @@ import type { CrimeRowForAnalysis } from '../src/records/crime.service.js';
 import { createImportJob, runImport } from '../src/records/import.service.js';
 import { createClient, login, type ApiClient, type Session } from './support/api-client.js';
 import { nextDemoCode } from './support/demo-mfa.js';
+import { startAnalysts } from './support/map-analysts.js';
 import { startServer } from './support/server-process.js';
 import { fmt, percentile, sleep } from './support/stats.js';
 
@@ -333,36 +335,6 @@ const TYPES = ['30101', '30404', '30422', '31101', '30307'];
 const ZOCALO = { lat: 19.4326, lon: -99.1332 };
 const jitter = () => Math.round((Math.random() - 0.5) * 0.02 * 1e6) / 1e6;
 
-function mapQuestion(k: number): string {
-  const year = 2013 + (k % 3);
-  const questions = [
-    `/api/analysis/aggregate?unit=h3&resolution=9&from=${year}-01-01&to=${year}-12-31`,
-    `/api/analysis/aggregate?unit=grid&cellSize=250&classification=4.1&from=${year}-01-01`,
-    `/api/analysis/aggregate?unit=colonia&area=municipality:09015&from=${year}-01-01&to=${year}-12-31`,
-    `/api/analysis/timeseries?interval=week&classification=4.1.2&from=${year}-01-01`,
-    `/api/analysis/matrix?from=${year}-01-01&to=${year}-06-30`,
-    `/api/analysis/aggregate?unit=quadrant&hours=18-23&from=${year}-01-01`,
-  ];
-  return questions[k % questions.length];
-}
-
-async function analysts(client: ApiClient, s: Session, stop: { done: boolean }) {
-  const latencies: number[] = [];
-  let errors = 0;
-  let n = 0;
-  await Promise.all(
-    Array.from({ length: ANALYSTS }, async (_, a) => {
-      while (!stop.done) {
-        const t0 = performance.now();
-        const r = await client.request('GET', mapQuestion(a + n++), { session: s, timeoutMs: 60_000, raw: true });
-        if (r.status === 200) latencies.push(performance.now() - t0);
-        else errors++;
-      }
-    }),
-  );
-  return { latencies, errors };
-}
-
 async function dispatchLoad(client: ApiClient, s: Session, offset: number) {
   const total = Math.round((DISPATCH_RATE * PHASE_MS) / 1000);
   const interval = 1000 / DISPATCH_RATE;
@@ -431,17 +403,13 @@ async function partB(): Promise<Row[]> {
       console.log(`  server: engine ready ${fmt(performance.now() - t0)} ms after the first question`);
       await dispatchLoad(client, operador, 0); // warm-up
       const alone = await dispatchLoad(client, operador, 10_000);
-      const stop1 = { done: false };
-      const mapOnly = analysts(client, analista, stop1);
+      const mapOnly = startAnalysts(server.url, analista, ANALYSTS);
       await sleep(PHASE_MS);
-      stop1.done = true;
-      const mapAlone = await mapOnly;
-      const stop2 = { done: false };
-      const mapLoaded = analysts(client, analista, stop2);
+      const mapAlone = await mapOnly.stop();
+      const mapLoaded = startAnalysts(server.url, analista, ANALYSTS);
       await sleep(1000);
       const together = await dispatchLoad(client, operador, 20_000);
-      stop2.done = true;
-      const mapWith = await mapLoaded;
+      const mapWith = await mapLoaded.stop();
       // Alone again: the machine is shared, and what else runs drifts between phases.
       const aloneAgain = await dispatchLoad(client, operador, 30_000);
       const q = (l: number[]) => `${fmt(percentile(l, 50))} / ${fmt(percentile(l, 95))} ms`;

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   console.log(out.join('\n') + '\n');
 
   // Off the start path: the map fills as the rows arrive (the analysis engine reads new records as they land).
-  if (config.demo)
+  if (config.demo && config.demoCrimeRecords)
     void loadDemoCrimeRecords(platform.crime).then(
       (n) => n && app.log.info({ rows: n }, 'demo crime records imported (Mexico City 2013–2015)'),
       (err: unknown) => app.log.error({ err }, 'demo crime records failed to import'),

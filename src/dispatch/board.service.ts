@@ -128,7 +128,8 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
   // The centre's targets and each unit agency's on-scene limit (src/dispatch/settings.service.ts).
   const settings = await allSettings(deps);
   const events: Parameters<typeof store.appendEvent>[2][] = [];
-  await db.transaction().execute(async (trx) => {
+  const written: BusEvent[] = [];
+  await deps.handle.write(async (trx) => {
     for (const row of pending) {
       const target = targetSecondsFor(settings.get(row.centreId), row.priority as Priority);
       if (now.getTime() - new Date(row.createdAt).getTime() < target * 1000) continue;
@@ -185,9 +186,11 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
     }
     for (const e of events) {
       const seq = await store.appendEvent(trx, deps.handle.kind, e);
-      deps.bus.publish({ ...e, seq, agencyIds: JSON.parse(e.agencyIds ?? '[]') as string[], payload: JSON.parse(e.payload) as unknown });
+      written.push({ ...e, seq, agencyIds: JSON.parse(e.agencyIds ?? '[]') as string[], payload: JSON.parse(e.payload) as unknown });
     }
   });
+  // Only after the commit: a console must never see an alert that a rollback took back.
+  written.forEach((e) => deps.bus.publish(e));
   return raised;
 }
 

@@ -27,6 +27,8 @@ const configSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Load the demo organisation on first start. */
   DEMO: z.enum(['true', 'false']).default('true'),
+  /** With DEMO: import the shipped Mexico City crime records (2013–2015) in the background on first start. */
+  DEMO_CRIME_RECORDS: z.enum(['true', 'false']).default('true'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   /** Largest evidence photo accepted (a phone camera's full-resolution JPEG is 3–8 MB). */
   EVIDENCE_PHOTO_MAX_BYTES: z.coerce
@@ -60,6 +62,7 @@ export type Config = {
   mapTileAttribution: string | undefined;
   cookieSecure: boolean;
   demo: boolean;
+  demoCrimeRecords: boolean;
   bodyLimit: number;
   evidencePhotoMaxBytes: number;
   analysis: {
@@ -93,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mapTileAttribution: c.MAP_TILE_ATTRIBUTION,
     cookieSecure: c.COOKIE_SECURE === 'auto' ? !loopback : c.COOKIE_SECURE === 'true',
     demo: c.DEMO === 'true',
+    demoCrimeRecords: c.DEMO_CRIME_RECORDS === 'true',
     bodyLimit: c.BODY_LIMIT_BYTES,
     evidencePhotoMaxBytes: c.EVIDENCE_PHOTO_MAX_BYTES,
     analysis: {

@@ -1,7 +1,7 @@
 /**
  * The in-memory columnar store of crime records: one typed array per attribute, records appended
  * in the order they reach the engine (id order), never updated (a record that is voided later is
- * dropped at the next reload). 74 bytes per record:
+ * dropped at the next reload). 76 bytes per record:
  *
  * | column | type | bytes | what |
  * | --- | --- | --- | --- |
@@ -10,6 +10,7 @@
  * | `weekday` | Uint8 | 1 | 0 Monday … 6 Sunday |
  * | `cls` | Uint8 | 1 | classification node index (classification.ts: subtrees are ranges) |
  * | `violent` | Uint8 | 1 | 1 with violence |
+ * | `facet` | Uint16 | 2 | classification × hour × weekday in one number ({@link facetOf}): the filter's three tests become one lookup |
  * | `lon`, `lat` | Float64 | 16 | as stored (points are answered exactly) |
  * | `x`, `y` | Float32 | 8 | EPSG:6372 metres (projection.ts; Float32 is ±0.25 m there) |
  * | `h3[0…3]` | Uint32 | 16 | H3 cells at resolutions 7–10, as indices into per-resolution dictionaries |
@@ -55,6 +56,7 @@ type Columns = {
   weekday: Uint8Array;
   cls: Uint8Array;
   violent: Uint8Array;
+  facet: Uint16Array;
   lon: Float64Array;
   lat: Float64Array;
   x: Float32Array;
@@ -112,6 +114,7 @@ const COLUMN_TYPES = {
   weekday: Uint8Array,
   cls: Uint8Array,
   violent: Uint8Array,
+  facet: Uint16Array,
   lon: Float64Array,
   lat: Float64Array,
   x: Float32Array,
@@ -131,8 +134,17 @@ type Name = keyof Columns;
 const NAMES = Object.keys(COLUMN_TYPES) as Name[];
 const WIDTH = (name: Name) => (name === 'id' ? 4 : 1);
 
-/** Bytes per record of the columns (74). */
+/** Bytes per record of the columns (76). */
 export const BYTES_PER_RECORD = NAMES.reduce((t, k) => t + COLUMN_TYPES[k].BYTES_PER_ELEMENT * WIDTH(k), 0);
+
+/**
+ * One number for a record's classification node, hour (−1 unknown) and weekday (0 Monday … 6 Sunday):
+ * node · 175 + (hour + 1) · 7 + weekday. A filter on the three is then one table of FACETS_PER_NODE ×
+ * nodes entries, built per question. 16 bits hold it for every node a Uint8 `cls` can name (256 · 175 < 65,536).
+ */
+export const FACETS_PER_NODE = 25 * 7;
+export const facetOf = (cls: number, minute: number, weekday: number) =>
+  cls * FACETS_PER_NODE + (minute < 0 ? 0 : ((minute / 60) | 0) + 1) * 7 + weekday;
 
 const areaKeys = (areas: Areas, kind: AreaKind) => ['', ...areas[kind].codes];
 
@@ -178,7 +190,7 @@ export function reserve(s: ColumnStore, needed: number): void {
   s.capacity = capacity;
 }
 
-/** Drops the spare room (after the initial load, so memory is exactly n × 74 bytes). */
+/** Drops the spare room (after the initial load, so memory is exactly n × 76 bytes). */
 export function compact(s: ColumnStore): void {
   if (s.capacity === s.n) return;
   for (const k of NAMES) (s as unknown as Record<Name, unknown>)[k] = s[k].slice(0, s.n * WIDTH(k));
@@ -305,6 +317,7 @@ export function appendRows(s: ColumnStore, rows: readonly CrimeRowForAnalysis[])
     s.weekday[i] = weekdayOf(day);
     s.cls[i] = cls;
     s.violent[i] = r.violent ? 1 : 0;
+    s.facet[i] = facetOf(cls, s.minute[i], s.weekday[i]);
     s.lon[i] = r.lon;
     s.lat[i] = r.lat;
     const [x, y] = project(r.lon, r.lat);

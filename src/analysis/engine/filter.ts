@@ -8,7 +8,7 @@ import type { MessageKey } from '../../platform/i18n/messages.js';
 import type { crimeScope } from '../../records/crime.service.js';
 import type { Areas, AreaKind } from './areas.js';
 import { dayOf } from './calendar.js';
-import type { ColumnStore } from './columns.js';
+import { FACETS_PER_NODE, type ColumnStore } from './columns.js';
 import { checkDrawnPolygon, pointInPolygon, polygonAreaKm2, preparePolygon, type PreparedPolygon } from './geometry.js';
 
 export type Scope = ReturnType<typeof crimeScope>;
@@ -133,22 +133,11 @@ export function compileFilter(store: ColumnStore, areas: Areas, input: FilterInp
 }
 
 /** {@link scan} over records already known to be in the date range (the day-sorted slice): one test fewer. */
-function scanInRange(
-  from: number,
-  to: number,
-  k0: number,
-  cls: Uint8Array,
-  minute: Int16Array,
-  weekday: Uint8Array,
-  clsMask: Uint8Array,
-  minuteOk: Uint8Array,
-  weekdayOk: Uint8Array,
-  out: Int32Array,
-): number {
+function scanInRange(from: number, to: number, k0: number, facet: Uint16Array, facetOk: Uint8Array, out: Int32Array): number {
   let k = k0;
   for (let i = from; i < to; i++) {
     out[k] = i;
-    k += clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+    k += facetOk[facet[i]];
   }
   return k;
 }
@@ -173,14 +162,10 @@ function scan(
   to: number,
   k0: number,
   day: Int32Array,
-  cls: Uint8Array,
-  minute: Int16Array,
-  weekday: Uint8Array,
+  facet: Uint16Array,
   lo: number,
   hi: number,
-  clsMask: Uint8Array,
-  minuteOk: Uint8Array,
-  weekdayOk: Uint8Array,
+  facetOk: Uint8Array,
   out: Int32Array,
 ): number {
   let k = k0;
@@ -189,7 +174,7 @@ function scan(
     // lo ≤ d ≤ hi without a branch: both differences non-negative, i.e. the sign bit of their OR clear.
     const inRange = (((d - lo) | (hi - d)) >>> 31) ^ 1;
     out[k] = i;
-    k += inRange & clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+    k += inRange & facetOk[facet[i]];
   }
   return k;
 }
@@ -204,17 +189,25 @@ const ONES = new Uint8Array(256).fill(1);
  * mispredicted half the time); the jurisdiction, the area and the drawn polygon then thin the
  * survivors.
  */
-/** What the branch-free passes need: the day bounds, the three lookup tables and the sorted slice [a, b). */
+/** What the branch-free passes need: the day bounds, the facet table and the sorted slice [a, b). */
 function passes(s: ColumnStore, f: Filter) {
   // Days as int32: an open end is ±2^30 (days since 1970, far beyond any record).
   const lo = Number.isFinite(f.fromDay) ? f.fromDay | 0 : -(2 ** 30);
   const hi = Number.isFinite(f.toDay) ? f.toDay | 0 : 2 ** 30;
   let clsMask = f.classMask ?? ONES;
   if (f.excludeSensitive) clsMask = clsMask.map((v, k) => (s.classes.sensitive[k] ? 0 : v));
-  // minuteOk[m + 1]: the record's minute (−1 unknown) passes the hours.
-  const minuteOk = new Uint8Array(1441).fill(1);
-  if (f.hourMask) for (let m = -1; m < 1440; m++) minuteOk[m + 1] = m < 0 ? 0 : f.hourMask[(m / 60) | 0];
   const weekdayOk = f.weekdayMask ?? ONES;
+  // facetOk[facetOf(node, minute, weekday)]: the classification, hour (unknown fails an hours filter) and weekday pass.
+  const nodes = s.classes.nodes.length;
+  const facetOk = new Uint8Array(nodes * FACETS_PER_NODE);
+  for (let c = 0; c < nodes; c++) {
+    if (!clsMask[c]) continue;
+    for (let h = -1; h < 24; h++) {
+      if (f.hourMask && (h < 0 || !f.hourMask[h])) continue;
+      const at = c * FACETS_PER_NODE + (h + 1) * 7;
+      for (let w = 0; w < 7; w++) facetOk[at + w] = weekdayOk[w];
+    }
+  }
   // The sorted part: only the slice of the date range (dayIndex); then the unsorted tail, whole.
   let a = 0;
   let b = s.sortedUpTo;
@@ -225,7 +218,7 @@ function passes(s: ColumnStore, f: Filter) {
     a = pos(lo);
     b = pos(hi + 1);
   }
-  return { lo, hi, clsMask, minuteOk, weekdayOk, a, b, sorted: !!index };
+  return { lo, hi, facetOk, a, b, sorted: !!index };
 }
 
 /**
@@ -235,17 +228,17 @@ function passes(s: ColumnStore, f: Filter) {
  */
 export function countFiltered(s: ColumnStore, f: Filter, col: Uint32Array | Uint16Array | Uint8Array, size: number): Uint32Array | null {
   if (f.scope || f.area || f.polygon || !(col instanceof Uint32Array || col instanceof Uint16Array)) return null;
-  const { lo, hi, clsMask, minuteOk, weekdayOk, a, b, sorted } = passes(s, f);
+  const { lo, hi, facetOk, a, b, sorted } = passes(s, f);
   const counts = new Uint32Array(size);
-  const { day, cls, minute, weekday } = s;
+  const { day, facet } = s;
   if (col instanceof Uint32Array) {
-    if (sorted) countU32(col, counts, a, b, null, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
-    else countU32(col, counts, a, b, day, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
-    countU32(col, counts, s.sortedUpTo, s.n, day, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
+    if (sorted) countU32(col, counts, a, b, null, lo, hi, facet, facetOk);
+    else countU32(col, counts, a, b, day, lo, hi, facet, facetOk);
+    countU32(col, counts, s.sortedUpTo, s.n, day, lo, hi, facet, facetOk);
   } else {
-    if (sorted) countU16(col, counts, a, b, null, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
-    else countU16(col, counts, a, b, day, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
-    countU16(col, counts, s.sortedUpTo, s.n, day, lo, hi, cls, minute, weekday, clsMask, minuteOk, weekdayOk);
+    if (sorted) countU16(col, counts, a, b, null, lo, hi, facet, facetOk);
+    else countU16(col, counts, a, b, day, lo, hi, facet, facetOk);
+    countU16(col, counts, s.sortedUpTo, s.n, day, lo, hi, facet, facetOk);
   }
   return counts;
 }
@@ -259,20 +252,16 @@ function countU32(
   day: Int32Array | null,
   lo: number,
   hi: number,
-  cls: Uint8Array,
-  minute: Int16Array,
-  weekday: Uint8Array,
-  clsMask: Uint8Array,
-  minuteOk: Uint8Array,
-  weekdayOk: Uint8Array,
+  facet: Uint16Array,
+  facetOk: Uint8Array,
 ): void {
   if (day) {
     for (let i = from; i < to; i++) {
       const d = day[i];
-      counts[col[i]] += ((((d - lo) | (hi - d)) >>> 31) ^ 1) & clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+      counts[col[i]] += ((((d - lo) | (hi - d)) >>> 31) ^ 1) & facetOk[facet[i]];
     }
   } else {
-    for (let i = from; i < to; i++) counts[col[i]] += clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+    for (let i = from; i < to; i++) counts[col[i]] += facetOk[facet[i]];
   }
 }
 
@@ -284,32 +273,26 @@ function countU16(
   day: Int32Array | null,
   lo: number,
   hi: number,
-  cls: Uint8Array,
-  minute: Int16Array,
-  weekday: Uint8Array,
-  clsMask: Uint8Array,
-  minuteOk: Uint8Array,
-  weekdayOk: Uint8Array,
+  facet: Uint16Array,
+  facetOk: Uint8Array,
 ): void {
   if (day) {
     for (let i = from; i < to; i++) {
       const d = day[i];
-      counts[col[i]] += ((((d - lo) | (hi - d)) >>> 31) ^ 1) & clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+      counts[col[i]] += ((((d - lo) | (hi - d)) >>> 31) ^ 1) & facetOk[facet[i]];
     }
   } else {
-    for (let i = from; i < to; i++) counts[col[i]] += clsMask[cls[i]] & minuteOk[minute[i] + 1] & weekdayOk[weekday[i]];
+    for (let i = from; i < to; i++) counts[col[i]] += facetOk[facet[i]];
   }
 }
 
 export function select(s: ColumnStore, f: Filter): Int32Array {
   if (scratch.length < s.n) scratch = new Int32Array(Math.ceil(s.n * 1.25) + 1024);
   const out = scratch;
-  const { day, cls, minute, weekday } = s;
-  const { lo, hi, clsMask, minuteOk, weekdayOk, a, b, sorted: index } = passes(s, f);
-  let k = index
-    ? scanInRange(a, b, 0, cls, minute, weekday, clsMask, minuteOk, weekdayOk, out)
-    : scan(a, b, 0, day, cls, minute, weekday, lo, hi, clsMask, minuteOk, weekdayOk, out);
-  k = scan(s.sortedUpTo, s.n, k, day, cls, minute, weekday, lo, hi, clsMask, minuteOk, weekdayOk, out);
+  const { day, facet } = s;
+  const { lo, hi, facetOk, a, b, sorted: index } = passes(s, f);
+  let k = index ? scanInRange(a, b, 0, facet, facetOk, out) : scan(a, b, 0, day, facet, lo, hi, facetOk, out);
+  k = scan(s.sortedUpTo, s.n, k, day, facet, lo, hi, facetOk, out);
   const { area, polygon, scope } = f;
   if (!area && !polygon && !scope) return out.subarray(0, k);
   const areaCol = area ? s[area.kind] : null;
