@@ -60,12 +60,24 @@ export function countUnits(s: ColumnStore, sel: Int32Array | null, spec: UnitSpe
   if (spec.unit === 'grid') return countGrid(s, sel, spec.cellSize ?? 250, spec);
   const { col, size } = dictColumn(s, spec);
   const counts = new Uint32Array(size);
-  if (sel) for (let k = 0; k < sel.length; k++) counts[col[sel[k]]]++;
-  else {
-    const n = s.n;
-    for (let i = 0; i < n; i++) counts[col[i]]++;
-  }
+  // One loop per array type: a loop that has seen Uint8, Uint16 and Uint32 columns is polymorphic and slower.
+  if (col instanceof Uint32Array) countU32(col, sel, s.n, counts);
+  else if (col instanceof Uint16Array) countU16(col, sel, s.n, counts);
+  else countU8(col, sel, s.n, counts);
   return unitCounts(spec, counts);
+}
+
+function countU32(col: Uint32Array, sel: Int32Array | null, n: number, counts: Uint32Array): void {
+  if (sel) for (let k = 0; k < sel.length; k++) counts[col[sel[k]]]++;
+  else for (let i = 0; i < n; i++) counts[col[i]]++;
+}
+function countU16(col: Uint16Array, sel: Int32Array | null, n: number, counts: Uint32Array): void {
+  if (sel) for (let k = 0; k < sel.length; k++) counts[col[sel[k]]]++;
+  else for (let i = 0; i < n; i++) counts[col[i]]++;
+}
+function countU8(col: Uint8Array, sel: Int32Array | null, n: number, counts: Uint32Array): void {
+  if (sel) for (let k = 0; k < sel.length; k++) counts[col[sel[k]]]++;
+  else for (let i = 0; i < n; i++) counts[col[i]]++;
 }
 
 /**
