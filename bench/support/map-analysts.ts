@@ -53,7 +53,13 @@ if (!isMainThread && (workerData as Job | undefined)?.kind === 'map-analysts') {
     Array.from({ length: job.analysts }, async (_, a) => {
       while (!done) {
         const t0 = performance.now();
-        const r = await client.request('GET', mapQuestion(a + n++), { session: job.session, timeoutMs: 60_000, raw: true });
+        // As a browser asks (the answer stays compressed here: raw).
+        const r = await client.request('GET', mapQuestion(a + n++), {
+          session: job.session,
+          timeoutMs: 60_000,
+          raw: true,
+          headers: { 'accept-encoding': 'gzip' },
+        });
         if (r.status === 200) latencies.push(performance.now() - t0);
         else errors++;
       }

@@ -39,6 +39,24 @@ const tags = ['análisis'];
 export const sendBytes = (reply: FastifyReply, bytes: Buffer) =>
   reply.type('application/json; charset=utf-8').send(bytes as unknown as Record<string, never>);
 
+/** Whether the client takes gzip (every browser does; `gzip;q=0` refuses it). */
+export function acceptsGzip(req: FastifyRequest): boolean {
+  for (const token of String(req.headers['accept-encoding'] ?? '').split(',')) {
+    const [name, ...params] = token.split(';').map((p) => p.trim().toLowerCase());
+    if (name !== 'gzip') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+/** A map answer from the engine, compressed when the worker compressed it. */
+export function sendAnswer(reply: FastifyReply, answer: { bytes: Buffer; gzip: boolean }) {
+  reply.header('vary', 'accept-encoding');
+  if (answer.gzip) reply.header('content-encoding', 'gzip');
+  return sendBytes(reply, answer.bytes);
+}
+
 /**
  * The checks a job's body gets before it is queued (the rest — areas, cells — when its input is drawn):
  * a refused job answers 400 at once rather than failing later.
@@ -54,8 +72,7 @@ function checkJobBody(crime: CrimeDeps, b: JobParams): void {
 export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngine, crime: CrimeDeps): Promise<void> {
   const r = typed(app);
   const ask = async (op: QueryOp, req: FastifyRequest, reply: FastifyReply) => {
-    const { bytes } = await engine.query(op, req.query as Record<string, unknown>, crimeScope(req.auth!.actor));
-    return sendBytes(reply, bytes);
+    return sendAnswer(reply, await engine.query(op, req.query as Record<string, unknown>, crimeScope(req.auth!.actor), acceptsGzip(req)));
   };
 
   r.get('/api/analysis/aggregate', {

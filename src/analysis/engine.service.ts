@@ -146,7 +146,13 @@ export interface AnalysisEngine {
   ready(): Promise<void>;
   /** Reads the records committed since the last read; resolves with how many were added. */
   refresh(): Promise<number>;
-  query(op: QueryOp, params: Record<string, unknown>, scope: Scope): Promise<{ bytes: Buffer; etag?: string }>;
+  /** A map question's JSON answer; with `gzip` (the client accepts it) possibly compressed, as `gzip` says. */
+  query(
+    op: QueryOp,
+    params: Record<string, unknown>,
+    scope: Scope,
+    gzip?: boolean,
+  ): Promise<{ bytes: Buffer; etag?: string; gzip: boolean }>;
   stats(): Promise<StoreStats>;
   createJob(actor: Actor, params: JobParams): { id: string };
   /** The job as JSON bytes: `{ id, method, status, progress, error?, result? }`; 404 for another user's. */
@@ -268,11 +274,11 @@ export function createAnalysisEngine(deps: AnalysisDeps): AnalysisEngine {
     }
   }
 
-  async function query(op: QueryOp, params: Record<string, unknown>, scope: Scope) {
+  async function query(op: QueryOp, params: Record<string, unknown>, scope: Scope, gzip = false) {
     await readySoon();
-    const r = await store!.ask({ kind: 'query', op, params, scope });
+    const r = await store!.ask({ kind: 'query', op, params, scope, gzip });
     const u8 = r.bytes!;
-    return { bytes: Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength), etag: r.etag };
+    return { bytes: Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength), etag: r.etag, gzip: !!r.gzip };
   }
 
   // ── jobs ──

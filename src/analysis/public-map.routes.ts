@@ -12,7 +12,7 @@ import { errorSchema, typed } from '../platform/http/server.js';
 import { createRateLimiter } from '../indicators/rate-limit.js';
 import type { AnalysisEngine } from './engine.service.js';
 import type { QueryOp } from './engine/protocol.js';
-import { sendBytes } from './analysis.routes.js';
+import { acceptsGzip, sendAnswer } from './analysis.routes.js';
 import {
   aggregateResponse,
   publicAggregateQuery,
@@ -41,14 +41,16 @@ export async function publicMapRoutes(app: FastifyInstance, engine: AnalysisEngi
     });
     const r = typed(pub);
     const ask = async (op: QueryOp, req: FastifyRequest, reply: FastifyReply) => {
-      const { bytes, etag } = await engine.query(op, req.query as Record<string, unknown>, { all: true });
+      const answer = await engine.query(op, req.query as Record<string, unknown>, { all: true }, acceptsGzip(req));
+      // One tag per representation (the compressed one differs), as Vary: accept-encoding implies.
+      const etag = answer.etag && answer.gzip ? answer.etag.replace(/"$/, '-gz"') : answer.etag;
       // New records change the answers: caches may keep them a minute, then revalidate by ETag.
       reply.header('cache-control', 'public, max-age=60');
       if (etag) {
         reply.header('etag', etag);
         if (req.headers['if-none-match'] === etag) return reply.code(304).send();
       }
-      return sendBytes(reply, bytes);
+      return sendAnswer(reply, answer);
     };
 
     r.get('/api/public/map/aggregate', {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { cellToLatLng, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/app.js';
@@ -114,6 +115,34 @@ for (const dialect of dialects()) {
         .executeTakeFirstOrThrow();
       expect(stats.records).toBe(Number(total.n));
       expect(stats.bytesPerRecord).toBeLessThanOrEqual(100);
+    });
+
+    it('compresses large answers for clients that take gzip, in the worker, with one tag per representation', async () => {
+      const plain = await get(analista, '/api/analysis/aggregate?unit=colonia');
+      const zipped = await get(analista, '/api/analysis/aggregate?unit=colonia', { 'accept-encoding': 'br, gzip;q=0.8' });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.headers.vary).toMatch(/accept-encoding/i);
+      expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+      expect(gunzipSync(zipped.rawPayload).equals(plain.rawPayload)).toBe(true);
+      // Refused by q=0, and small answers (a few hundred bytes) are sent as they are.
+      expect(
+        (await get(analista, '/api/analysis/aggregate?unit=colonia', { 'accept-encoding': 'gzip;q=0' })).headers['content-encoding'],
+      ).toBe(undefined);
+      const small = await get(analista, '/api/analysis/timeseries?interval=month&from=2015-01-01&to=2015-01-31', {
+        'accept-encoding': 'gzip',
+      });
+      expect(small.rawPayload.length).toBeLessThan(1400);
+      expect(small.headers['content-encoding']).toBeUndefined();
+      // The public map: cached per data version, each representation with its own ETag, both revalidate.
+      const url = '/api/public/map/aggregate?unit=colonia';
+      const pub = await get(null, url);
+      const pubZipped = await get(null, url, { 'accept-encoding': 'gzip' });
+      expect(pubZipped.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(pubZipped.rawPayload).equals(pub.rawPayload)).toBe(true);
+      expect(pubZipped.headers.etag).not.toBe(pub.headers.etag);
+      expect((await get(null, url, { 'accept-encoding': 'gzip', 'if-none-match': pubZipped.headers.etag as string })).statusCode).toBe(304);
+      expect((await get(null, url, { 'if-none-match': pub.headers.etag as string })).statusCode).toBe(304);
     });
 
     it('answers series, matrix and points, and follows new records', async () => {
