@@ -72,7 +72,30 @@ function checkJobBody(crime: CrimeDeps, b: JobParams): void {
 export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngine, crime: CrimeDeps): Promise<void> {
   const r = typed(app);
   const ask = async (op: QueryOp, req: FastifyRequest, reply: FastifyReply) => {
-    return sendAnswer(reply, await engine.query(op, req.query as Record<string, unknown>, crimeScope(req.auth!.actor), acceptsGzip(req)));
+    const inm = req.headers['if-none-match'];
+    const answer = await engine.query(
+      op,
+      req.query as Record<string, unknown>,
+      crimeScope(req.auth!.actor),
+      acceptsGzip(req),
+      typeof inm === 'string' ? inm : undefined,
+    );
+    // Browsers may keep an answer but must ask again each time; the tag spares the counting and the bytes.
+    reply.header('cache-control', 'private, no-cache');
+    if (answer.etag) reply.header('etag', answer.gzip ? answer.etag.replace(/"$/, '-gz"') : answer.etag);
+    if (answer.notModified) {
+      // Echo the tag the client holds (its compressed or plain copy).
+      const held = String(inm)
+        .split(',')
+        .map((t) => t.trim())
+        .find((t) => t.replace(/-gz"$/, '"') === answer.etag);
+      return reply
+        .header('etag', held ?? answer.etag)
+        .header('vary', 'accept-encoding')
+        .code(304)
+        .send();
+    }
+    return sendAnswer(reply, answer);
   };
 
   r.get('/api/analysis/aggregate', {
@@ -82,7 +105,7 @@ export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngin
       summary:
         'Delitos por celda H3 (7–10), cuadrícula (metros), colonia, cuadrante, municipio o entidad: conteo, tasa por 1,000 hab., por km²',
       querystring: aggregateQuery,
-      response: { 200: aggregateResponse, ...errors },
+      response: { 200: aggregateResponse, 304: z.null(), ...errors },
     },
     handler: (req, reply) => ask('aggregate', req, reply),
   });
@@ -93,7 +116,7 @@ export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngin
       tags,
       summary: 'Los delitos más recientes como puntos (para agrupar en el mapa); sin datos personales',
       querystring: pointsQuery,
-      response: { 200: pointsResponse, ...errors },
+      response: { 200: pointsResponse, 304: z.null(), ...errors },
     },
     handler: (req, reply) => ask('points', req, reply),
   });
@@ -104,7 +127,7 @@ export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngin
       tags,
       summary: 'Serie de tiempo por día, semana ISO o mes (periodos vacíos en 0)',
       querystring: timeseriesQuery,
-      response: { 200: timeseriesResponse, ...errors },
+      response: { 200: timeseriesResponse, 304: z.null(), ...errors },
     },
     handler: (req, reply) => ask('timeseries', req, reply),
   });
@@ -115,7 +138,7 @@ export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngin
       tags,
       summary: 'Matriz día de la semana × hora (fila 0 = lunes); los de hora desconocida aparte',
       querystring: filterQuery,
-      response: { 200: matrixResponse, ...errors },
+      response: { 200: matrixResponse, 304: z.null(), ...errors },
     },
     handler: (req, reply) => ask('matrix', req, reply),
   });
@@ -126,7 +149,7 @@ export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngin
       tags,
       summary: 'Conteos por nivel de la clasificación del SESNSP (1 bien jurídico … 4 modalidad)',
       querystring: breakdownQuery,
-      response: { 200: breakdownResponse, ...errors },
+      response: { 200: breakdownResponse, 304: z.null(), ...errors },
     },
     handler: (req, reply) => ask('breakdown', req, reply),
   });
@@ -138,7 +161,7 @@ export async function analysisRoutes(app: FastifyInstance, engine: AnalysisEngin
       summary:
         'Perfil de una colonia, cuadrante o municipio: delitos por subtipo con tasa y cambios, matriz horaria, puntos calientes, lugar entre sus pares',
       querystring: profileQuery,
-      response: { 200: profileResponse, ...errors },
+      response: { 200: profileResponse, 304: z.null(), ...errors },
     },
     handler: (req, reply) => ask('profile', req, reply),
   });

@@ -152,7 +152,8 @@ export interface AnalysisEngine {
     params: Record<string, unknown>,
     scope: Scope,
     gzip?: boolean,
-  ): Promise<{ bytes: Buffer; etag?: string; gzip: boolean }>;
+    ifNoneMatch?: string,
+  ): Promise<{ bytes: Buffer; etag?: string; gzip: boolean; notModified: boolean }>;
   stats(): Promise<StoreStats>;
   createJob(actor: Actor, params: JobParams): { id: string };
   /** The job as JSON bytes: `{ id, method, status, progress, error?, result? }`; 404 for another user's. */
@@ -274,11 +275,11 @@ export function createAnalysisEngine(deps: AnalysisDeps): AnalysisEngine {
     }
   }
 
-  async function query(op: QueryOp, params: Record<string, unknown>, scope: Scope, gzip = false) {
+  async function query(op: QueryOp, params: Record<string, unknown>, scope: Scope, gzip = false, ifNoneMatch?: string) {
     await readySoon();
-    const r = await store!.ask({ kind: 'query', op, params, scope, gzip });
-    const u8 = r.bytes!;
-    return { bytes: Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength), etag: r.etag, gzip: !!r.gzip };
+    const r = await store!.ask({ kind: 'query', op, params, scope, gzip, ifNoneMatch });
+    const u8 = r.bytes ?? new Uint8Array(0);
+    return { bytes: Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength), etag: r.etag, gzip: !!r.gzip, notModified: !!r.notModified };
   }
 
   // ── jobs ──

@@ -145,6 +145,27 @@ for (const dialect of dialects()) {
       expect((await get(null, url, { 'if-none-match': pub.headers.etag as string })).statusCode).toBe(304);
     });
 
+    it('tags an analyst’s answer: the same question answers 304 without counting, another scope or new records do not', async () => {
+      const url = '/api/analysis/aggregate?unit=colonia&classification=4';
+      const first = await get(analista, url);
+      const tag = first.headers.etag as string;
+      expect(tag).toMatch(/^".+"$/);
+      expect(first.headers['cache-control']).toBe('private, no-cache');
+      const again = await get(analista, url, { 'if-none-match': tag });
+      expect(again.statusCode).toBe(304);
+      expect(again.rawPayload.length).toBe(0);
+      // The compressed copy has its own tag, and revalidates too.
+      const zipped = await get(analista, url, { 'accept-encoding': 'gzip' });
+      expect(zipped.headers.etag).toBe(tag.replace(/"$/, '-gz"'));
+      const zippedAgain = await get(analista, url, { 'accept-encoding': 'gzip', 'if-none-match': zipped.headers.etag as string });
+      expect([zippedAgain.statusCode, zippedAgain.headers.etag]).toEqual([304, zipped.headers.etag]);
+      // Another question, or the same one from another jurisdiction, is a different answer.
+      expect((await get(analista, `${url}.1`, { 'if-none-match': tag })).statusCode).toBe(200);
+      const other = await get(analistaJal, url, { 'if-none-match': tag });
+      expect(other.statusCode).toBe(200);
+      expect(other.headers.etag).not.toBe(tag);
+    });
+
     it('answers series, matrix and points, and follows new records', async () => {
       const ts = timeseriesResponse.parse((await get(analista, '/api/analysis/timeseries?interval=week&classification=4.1')).json());
       const robberies = await p.handle.db
@@ -164,6 +185,7 @@ for (const dialect of dialects()) {
       const pts = pointsResponse.parse((await get(analista, '/api/analysis/points?limit=5')).json());
       expect(pts.features).toHaveLength(5);
       const before = pts.meta.total;
+      const tagBefore = (await get(analista, '/api/analysis/points?limit=5')).headers.etag as string;
       const made = await as(p, analista)('POST', '/api/records/crimes', {
         classificationCode: '4.1.5.1',
         occurredOn: '2025-03-01',
@@ -172,6 +194,8 @@ for (const dialect of dialects()) {
       });
       expect(made.statusCode, made.body).toBe(201);
       expect(await p.analysis.refresh()).toBe(1);
+      // A new record changes the answer: the old tag no longer matches.
+      expect((await get(analista, '/api/analysis/points?limit=5', { 'if-none-match': tagBefore })).statusCode).toBe(200);
       const after = pointsResponse.parse((await get(analista, '/api/analysis/points?limit=5')).json());
       expect(after.meta.total).toBe(before + 1);
       expect(after.features[0].properties).toMatchObject({

@@ -20,7 +20,7 @@ export type StoreRequest =
   | { kind: 'compact'; id: number }
   | { kind: 'stats'; id: number }
   /** `gzip`: the client accepts it; the worker compresses answers worth it (see store-worker.ts). */
-  | { kind: 'query'; id: number; op: QueryOp; params: Record<string, unknown>; scope: Scope; gzip?: boolean }
+  | { kind: 'query'; id: number; op: QueryOp; params: Record<string, unknown>; scope: Scope; gzip?: boolean; ifNoneMatch?: string }
   | { kind: 'jobInput'; id: number; params: Record<string, unknown>; scope: Scope };
 
 /** An error as the HTTP edge needs it (AppError's fields), or an unexpected one. */
@@ -28,7 +28,7 @@ export type WireError =
   { status: number; code: string; messageKey: string; params: Record<string, string | number>; field?: string } | { message: string };
 
 export type WorkerReply =
-  | { id: number; ok: true; value?: unknown; bytes?: Uint8Array; etag?: string; gzip?: boolean }
+  | { id: number; ok: true; value?: unknown; bytes?: Uint8Array; etag?: string; gzip?: boolean; notModified?: boolean }
   | { id: number; ok: false; error: WireError }
   | { id: number; progress: number };
 

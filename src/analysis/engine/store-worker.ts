@@ -3,7 +3,7 @@
  * a time, off the request thread. The request thread (engine.service.ts) feeds it the records as
  * the records module reads them, and asks; answers go back as JSON bytes.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { loadAreas } from './areas.js';
@@ -36,6 +36,20 @@ const encoder = new TextEncoder();
  * about tenfold at a fraction of the cost of higher levels. Small answers are not worth it.
  */
 const GZIP_MIN_BYTES = 1400;
+
+/**
+ * An analyst's answer is fixed by the question, the actor's scope and the store's contents: its tag is
+ * a hash of those (and of this worker's life, so a reloaded store never reuses a tag), known before
+ * computing — a repeated question (a reload, the same view again) is answered "not modified" without
+ * counting anything. The compressed representation's tag ends in -gz.
+ */
+const EPOCH = randomUUID().slice(0, 8);
+const answerTag = (m: { op: string; params: unknown; scope: unknown }, version: number) =>
+  `"${EPOCH}.${version}.${createHash('sha1')
+    .update(`${m.op}|${JSON.stringify(m.params)}|${JSON.stringify(m.scope)}`)
+    .digest('base64url')
+    .slice(0, 20)}"`;
+const baseTag = (tag: string) => tag.replace(/-gz"$/, '"');
 const gzip = (bytes: Uint8Array) => {
   const b = gzipSync(bytes, { level: 1 });
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -110,8 +124,10 @@ port.on('message', (m: StoreRequest) => {
           const out = m.gzip && cached.gz ? cached.gz : cached.bytes;
           return reply({ id: m.id, ok: true, bytes: out.slice(), etag: cached.etag, gzip: out === cached.gz });
         }
+        let etag = isPublic ? undefined : answerTag(m, ctx!.store.version);
+        if (etag && m.ifNoneMatch && m.ifNoneMatch.split(',').some((t) => baseTag(t.trim()) === etag))
+          return reply({ id: m.id, ok: true, etag, notModified: true });
         const bytes = encoder.encode(run(m.op, m.params, m.scope));
-        let etag: string | undefined;
         const gz = m.gzip && bytes.length >= GZIP_MIN_BYTES ? gzip(bytes) : undefined;
         if (isPublic) {
           etag = `"${createHash('sha1').update(bytes).digest('base64url').slice(0, 22)}"`;
