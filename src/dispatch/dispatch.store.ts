@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { DatabaseKind } from '../platform/db/database.js';
+import { prepared } from '../platform/db/prepared.js';
 import type { Assignment, Call, Camera, Capability, Incident, TimelineEntry, Unit } from './dispatch.types.js';
 
 type Ts = string;
@@ -254,14 +255,16 @@ const toEntry = (r: DispatchTables['incidentEntry']): TimelineEntry => ({
 
 // ── folios ──────────────────────────────────────────────────────────────────
 /** Next folio number for a centre and year; the row lock (PostgreSQL) or the single writer (SQLite) makes it gapless and unique. */
-export async function nextFolioNumber(q: Q, centreId: string, year: number): Promise<number> {
-  const updated = await q
+const folioStep = prepared((q, centreId: string, year: number) =>
+  q
     .updateTable('folioCounter')
     .set((eb) => ({ last: eb('last', '+', 1) }))
     .where('centreId', '=', centreId)
     .where('year', '=', year)
-    .returning('last')
-    .executeTakeFirst();
+    .returning('last'),
+);
+export async function nextFolioNumber(q: Q, centreId: string, year: number): Promise<number> {
+  const [updated] = await folioStep(q, centreId, year);
   if (updated) return Number(updated.last);
   await q
     .insertInto('folioCounter')
@@ -278,7 +281,8 @@ export async function nextFolioNumber(q: Q, centreId: string, year: number): Pro
 }
 
 // ── incidents ───────────────────────────────────────────────────────────────
-export const insertIncident = (q: Q, i: Incident) => q.insertInto('incident').values(fromIncident(i)).execute();
+const incidentInsert = prepared((q, row: ReturnType<typeof fromIncident>) => q.insertInto('incident').values(row));
+export const insertIncident = (q: Q, i: Incident) => incidentInsert(q, fromIncident(i));
 export async function getIncident(q: Q, id: string): Promise<Incident | undefined> {
   const r = await q.selectFrom('incident').selectAll().where('id', '=', id).executeTakeFirst();
   return r ? toIncident(r) : undefined;
@@ -354,7 +358,8 @@ export async function timeline(q: Q, incidentId: string): Promise<TimelineEntry[
 }
 
 // ── calls ───────────────────────────────────────────────────────────────────
-export const insertCall = (q: Q, row: DispatchTables['dispatchCall']) => q.insertInto('dispatchCall').values(row).execute();
+const callInsert = prepared((q, row: DispatchTables['dispatchCall']) => q.insertInto('dispatchCall').values(row));
+export const insertCall = (q: Q, row: DispatchTables['dispatchCall']) => callInsert(q, row);
 export async function getCall(q: Q, id: string): Promise<DispatchTables['dispatchCall'] | undefined> {
   return q.selectFrom('dispatchCall').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -442,21 +447,25 @@ export const updateAssignment = (q: Q, id: string, patch: Partial<Assignment>) =
   q.updateTable('assignment').set(patch).where('id', '=', id).execute();
 
 // ── idempotency ─────────────────────────────────────────────────────────────
+const idempotencyByKey = prepared((q, userId: string, key: string) =>
+  q.selectFrom('idempotencyKey').selectAll().where('userId', '=', userId).where('key', '=', key),
+);
 export async function getIdempotency(q: Q, userId: string, key: string) {
-  return q.selectFrom('idempotencyKey').selectAll().where('userId', '=', userId).where('key', '=', key).executeTakeFirst();
+  return (await idempotencyByKey(q, userId, key))[0];
 }
-export const insertIdempotency = (q: Q, row: DispatchTables['idempotencyKey']) => q.insertInto('idempotencyKey').values(row).execute();
+const idempotencyInsert = prepared((q, row: DispatchTables['idempotencyKey']) => q.insertInto('idempotencyKey').values(row));
+export const insertIdempotency = (q: Q, row: DispatchTables['idempotencyKey']) => idempotencyInsert(q, row);
 
 // ── events ──────────────────────────────────────────────────────────────────
+// Every incident, call and status change appends an event: compiled once (platform/db/prepared.ts).
+const lastEvent = prepared((q) => q.selectFrom('dispatchEvent').select('seq').orderBy('seq', 'desc').limit(1));
+const eventInsert = prepared((q, row: DispatchTables['dispatchEvent']) => q.insertInto('dispatchEvent').values(row));
 /** Appends a board event; serialized like the audit log so that ids commit in order and a resuming console skips none. */
 export async function appendEvent(q: Q, kind: DatabaseKind, row: Omit<DispatchTables['dispatchEvent'], 'seq'>): Promise<number> {
   if (kind === 'postgres') await sql`select pg_advisory_xact_lock(482902)`.execute(q);
-  const last = await q.selectFrom('dispatchEvent').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const [last] = await lastEvent(q);
   const seq = last ? Number(last.seq) + 1 : 1;
-  await q
-    .insertInto('dispatchEvent')
-    .values({ ...row, seq })
-    .execute();
+  await eventInsert(q, { ...row, seq });
   return seq;
 }
 export async function eventsAfter(q: Q, seq: number, limit = 1000) {

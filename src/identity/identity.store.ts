@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
+import { prepared } from '../platform/db/prepared.js';
 import type { AgencyKind, AgencyLevel, Role } from './roles.js';
 
 export interface IdentityTables {
@@ -80,7 +81,9 @@ export const updateAgency = (db: Q, id: string, patch: Partial<AgencyRow>) =>
 
 // ── users ───────────────────────────────────────────────────────────────────
 export const insertUser = (db: Q, row: UserRow) => db.insertInto('appUser').values(row).execute();
-export const getUser = (db: Q, id: string) => db.selectFrom('appUser').selectAll().where('id', '=', id).executeTakeFirst();
+// Every authenticated request reads its session, user and roles: compiled once (platform/db/prepared.ts).
+const userById = prepared((db, id: string) => db.selectFrom('appUser').selectAll().where('id', '=', id));
+export const getUser = async (db: Q, id: string): Promise<UserRow | undefined> => (await userById(db, id))[0];
 export const getUserByUsername = (db: Q, username: string) =>
   db.selectFrom('appUser').selectAll().where('username', '=', username).executeTakeFirst();
 export const listUsers = (db: Q, agencyIds?: string[]) => {
@@ -100,8 +103,8 @@ export const countUsers = async (db: Q) =>
     ).n,
   );
 
-export const getRoles = async (db: Q, userId: string): Promise<Role[]> =>
-  (await db.selectFrom('userRole').select('role').where('userId', '=', userId).orderBy('role').execute()).map((r) => r.role);
+const rolesOf = prepared((db, userId: string) => db.selectFrom('userRole').select('role').where('userId', '=', userId).orderBy('role'));
+export const getRoles = async (db: Q, userId: string): Promise<Role[]> => (await rolesOf(db, userId)).map((r) => r.role);
 export const getRolesFor = async (db: Q, userIds: string[]): Promise<Map<string, Role[]>> => {
   const out = new Map<string, Role[]>();
   if (!userIds.length) return out;
@@ -120,7 +123,8 @@ export async function setRoles(db: Q, userId: string, roles: Role[]): Promise<vo
 
 // ── sessions ────────────────────────────────────────────────────────────────
 export const insertSession = (db: Q, row: SessionRow) => db.insertInto('userSession').values(row).execute();
-export const getSession = (db: Q, id: string) => db.selectFrom('userSession').selectAll().where('id', '=', id).executeTakeFirst();
+const sessionById = prepared((db, id: string) => db.selectFrom('userSession').selectAll().where('id', '=', id));
+export const getSession = async (db: Q, id: string): Promise<SessionRow | undefined> => (await sessionById(db, id))[0];
 export const touchSession = (db: Q, id: string, at: string) =>
   db.updateTable('userSession').set({ lastSeenAt: at }).where('id', '=', id).execute();
 export const deleteSession = (db: Q, id: string) => db.deleteFrom('userSession').where('id', '=', id).execute();
@@ -159,8 +163,10 @@ export const clearFailures = (db: Q, userId: string) =>
   db.deleteFrom('loginAttempt').where('userId', '=', userId).where('ok', '=', 0).execute();
 
 // ── audit log ───────────────────────────────────────────────────────────────
-export const lastAudit = (db: Q) => db.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-export const insertAudit = (db: Q, row: AuditRow) => db.insertInto('auditLog').values(row).execute();
+const lastAuditEntry = prepared((db) => db.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
+export const lastAudit = async (db: Q) => (await lastAuditEntry(db))[0];
+const auditInsert = prepared((db, row: AuditRow) => db.insertInto('auditLog').values(row));
+export const insertAudit = (db: Q, row: AuditRow) => auditInsert(db, row);
 
 export type AuditFilter = {
   from?: string;

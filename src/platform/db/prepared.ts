@@ -1,0 +1,75 @@
+import { CompiledQuery, type Compilable, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** A value no caller passes: marks where each argument (or field of a row argument) lands among the parameters. */
+const MARK = '\u0000oc5-arg:';
+
+type Slot = { arg: number; key?: string } | null;
+type Plan = { sql: string; values: readonly unknown[]; slots: Slot[] };
+
+const isRow = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+/** A row's columns as Kysely sees them: an undefined field is left out of an insert. */
+const columnsOf = (row: Record<string, unknown>) => Object.keys(row).filter((k) => row[k] !== undefined);
+
+/**
+ * A query of one fixed shape, compiled once per Kysely instance (a transaction is its own) and then run
+ * with new values. Kysely otherwise builds, freezes, transforms (camel case) and compiles the query tree
+ * on every call — about a sixth of the server's CPU for a 911 incident (docs/benchmarks.md). Arguments
+ * are values, or rows (plain objects, e.g. for `values(row)`), whose set of defined fields picks the
+ * plan. Only for queries whose SQL never depends on the values: each value must reach the SQL as one
+ * bound parameter, which the first call of each shape checks. Results still pass through the plugins.
+ */
+export function prepared<A extends unknown[], R>(build: (q: Q, ...args: A) => Compilable<R>) {
+  const plans = new WeakMap<Q, Map<string, Plan>>();
+  return async (q: Q, ...args: A): Promise<R[]> => {
+    const shape = args.map((a) => (isRow(a) ? columnsOf(a).join(',') : '')).join('|');
+    let perQ = plans.get(q);
+    if (!perQ) plans.set(q, (perQ = new Map()));
+    let plan = perQ.get(shape);
+    if (!plan) plan = compile(build, q, args, perQ, shape);
+    const { sql, values, slots } = plan;
+    const parameters = slots.map((s, i) =>
+      s === null ? values[i] : s.key === undefined ? args[s.arg] : (args[s.arg] as Record<string, unknown>)[s.key],
+    );
+    return (await q.executeQuery<R>(CompiledQuery.raw(sql, parameters))).rows;
+  };
+}
+
+function compile<A extends unknown[], R>(
+  build: (q: Q, ...args: A) => Compilable<R>,
+  q: Q,
+  args: A,
+  perQ: Map<string, Plan>,
+  shape: string,
+): Plan {
+  const expected = new Set<string>();
+  const marks = args.map((a, i) => {
+    if (!isRow(a)) {
+      expected.add(`${i}`);
+      return `${MARK}${i}`;
+    }
+    return Object.fromEntries(
+      columnsOf(a).map((k) => {
+        expected.add(`${i}.${k}`);
+        return [k, `${MARK}${i}.${k}`];
+      }),
+    );
+  }) as A;
+  const compiled = build(q, ...marks).compile();
+  const seen: string[] = [];
+  const slots: Slot[] = compiled.parameters.map((v) => {
+    if (typeof v !== 'string' || !v.startsWith(MARK)) return null;
+    const ref = v.slice(MARK.length);
+    seen.push(ref);
+    const dot = ref.indexOf('.');
+    return dot < 0 ? { arg: Number(ref) } : { arg: Number(ref.slice(0, dot)), key: ref.slice(dot + 1) };
+  });
+  if (seen.length !== expected.size || !seen.every((r) => expected.has(r)) || new Set(seen).size !== seen.length)
+    throw new Error(`prepared query: every argument must be one bound parameter (${compiled.sql})`);
+  const plan = { sql: compiled.sql, values: compiled.parameters, slots };
+  perQ.set(shape, plan);
+  return plan;
+}
