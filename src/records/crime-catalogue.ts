@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CatalogueLevel, CatalogueNode, Violence } from './crime.types.js';
+import { splitCsvLine } from './csv-line.js';
 
 const FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data', 'sesnsp-catalogo.csv');
 
@@ -21,29 +22,6 @@ const LEVEL_OF: Record<string, CatalogueLevel> = {
   subtipo: 'subtype',
   modalidad: 'modality',
 };
-
-/** Splits one line of the catalogue file (RFC 4180 quoting; the file has no line breaks inside fields). */
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
 
 /** Lower case, no accents, single spaces: how names are compared and searched. */
 export function foldText(s: string): string {

@@ -1,28 +1,9 @@
+import { splitCsvLine } from '../../records/csv-line.js';
+
+export { splitCsvLine };
+
 /** A node of the SESNSP classification as the public map lists it (legal interests and types). */
 export type PublicCrimeGroup = { code: string; name: string; nameEn: string; level: 1 | 2 };
-
-/** Splits one CSV line (RFC 4180 quotes; the catalogue has no line breaks inside fields). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
 
 /**
  * The first two levels of the SESNSP catalogue (bien jurídico, tipo) from its CSV file
