@@ -117,6 +117,26 @@ export type CrimeFacts = {
 
 export type CheckedCrime = Omit<CrimeFacts, 'declaredStateCode' | 'violent'> & Place & { h3: CrimeRecord['h3']; violent: boolean };
 
+/** A checked crime's facts as the crime_record columns hold them (the store, the importer and the analysis engine's rows). */
+export function factColumns(c: CheckedCrime) {
+  return {
+    classificationCode: c.classificationCode,
+    occurredOn: c.occurredOn,
+    occurredTime: c.occurredTime,
+    lat: c.lat,
+    lon: c.lon,
+    stateCode: c.stateCode,
+    municipalityCode: c.municipalityCode,
+    coloniaId: c.coloniaId,
+    quadrantId: c.quadrantId,
+    h3R7: c.h3.r7,
+    h3R8: c.h3.r8,
+    h3R9: c.h3.r9,
+    h3R10: c.h3.r10,
+    violent: c.violent ? 1 : 0,
+  };
+}
+
 /** Every check of a record's facts; on success the located, classified record (without its identity and source). */
 export function checkCrime(
   geo: GeoService,

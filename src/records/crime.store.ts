@@ -3,6 +3,7 @@ import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { DatabaseKind } from '../platform/db/database.js';
 import type { CrimeRecord, CrimeSource, CrimeStatus } from './crime.types.js';
+import { factColumns } from './crime-checks.js';
 
 type Ts = string;
 export interface CrimeTables {
@@ -94,20 +95,7 @@ export function toRecord(r: CrimeRow): CrimeRecord {
 export function fromRecord(c: CrimeRecord, createdBy: string | null): CrimeRow {
   return {
     id: c.id,
-    classificationCode: c.classificationCode,
-    occurredOn: c.occurredOn,
-    occurredTime: c.occurredTime,
-    lat: c.lat,
-    lon: c.lon,
-    stateCode: c.stateCode,
-    municipalityCode: c.municipalityCode,
-    coloniaId: c.coloniaId,
-    quadrantId: c.quadrantId,
-    h3R7: c.h3.r7,
-    h3R8: c.h3.r8,
-    h3R9: c.h3.r9,
-    h3R10: c.h3.r10,
-    violent: c.violent ? 1 : 0,
+    ...factColumns(c),
     status: c.status,
     source: c.source,
     sourceRef: c.sourceRef,

@@ -18,7 +18,7 @@ import { appendAudit } from '../identity/audit.service.js';
 import { ancestorsOf, listAgencies } from '../identity/identity.service.js';
 import type { GeoService } from '../geo/geo.service.js';
 import { foldText, type CrimeCatalogue } from './crime-catalogue.js';
-import { checkCrime, localToday, type Failure } from './crime-checks.js';
+import { checkCrime, factColumns, localToday, type Failure } from './crime-checks.js';
 import { catalogueOf, csvCell, nowOf, withinJurisdiction, type CrimeDeps } from './crime.service.js';
 import * as crimeStore from './crime.store.js';
 import type { CrimeRow } from './crime.store.js';
@@ -413,20 +413,7 @@ function toRecordRow(ctx: RowContext, value: (column: string) => string, point: 
     ok: true,
     row: {
       id: crimeStore.timeOrderedId(),
-      classificationCode: c.classificationCode,
-      occurredOn: c.occurredOn,
-      occurredTime: c.occurredTime,
-      lat: c.lat,
-      lon: c.lon,
-      stateCode: c.stateCode,
-      municipalityCode: c.municipalityCode,
-      coloniaId: c.coloniaId,
-      quadrantId: c.quadrantId,
-      h3R7: c.h3.r7,
-      h3R8: c.h3.r8,
-      h3R9: c.h3.r9,
-      h3R10: c.h3.r10,
-      violent: c.violent ? 1 : 0,
+      ...factColumns(c),
       status: 'registered',
       source: 'import',
       sourceRef: ctx.jobId,

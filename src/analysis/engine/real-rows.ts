@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createGeoService } from '../../geo/geo.service.js';
 import { crimeCatalogue } from '../../records/crime-catalogue.js';
-import { checkCrime } from '../../records/crime-checks.js';
+import { checkCrime, factColumns } from '../../records/crime-checks.js';
 import type { CrimeRowForAnalysis } from '../../records/crime.service.js';
 import { CDMX_SSP_MAPPING } from '../../records/import-mapping.js';
 
@@ -66,20 +66,7 @@ export function realRows(raw: ReturnType<typeof readIncidents>): CrimeRowForAnal
     const c = checked.value;
     out.push({
       id: rowId(Number(r.id)),
-      classificationCode: c.classificationCode,
-      occurredOn: c.occurredOn,
-      occurredTime: c.occurredTime,
-      lat: c.lat,
-      lon: c.lon,
-      stateCode: c.stateCode,
-      municipalityCode: c.municipalityCode,
-      coloniaId: c.coloniaId,
-      quadrantId: c.quadrantId,
-      h3R7: c.h3.r7,
-      h3R8: c.h3.r8,
-      h3R9: c.h3.r9,
-      h3R10: c.h3.r10,
-      violent: c.violent ? 1 : 0,
+      ...factColumns(c),
       ownerAgencyId: null,
     });
   }
