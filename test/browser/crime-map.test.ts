@@ -164,6 +164,16 @@ describe.runIf(run)('mapa delictivo en Chromium', () => {
     await page.getByTestId('cm-to').fill('2015-01-01');
     await page.getByTestId('cm-apply').click();
     expect(await page.getByTestId('cm-filter-error').innerText()).toMatch(/posterior/);
+    // Beside the button, in view, with the start date marked.
+    await expect
+      .poll(() =>
+        page.getByTestId('cm-filter-error').evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          return r.top >= 0 && r.bottom <= window.innerHeight;
+        }),
+      )
+      .toBe(true);
+    expect(await page.getByTestId('cm-from').getAttribute('aria-invalid')).toBe('true');
     await page.context().close();
   });
 

@@ -90,7 +90,13 @@ export function FilterPanel({
         <div className="cm-row">
           <label className="field">
             <span>{t('crimeMap.filters.from')}</span>
-            <input type="date" value={draft.from} onChange={(e) => set({ from: e.target.value })} data-testid="cm-from" />
+            <input
+              type="date"
+              value={draft.from}
+              onChange={(e) => set({ from: e.target.value })}
+              aria-invalid={!!error && draft.from !== '' && draft.to !== '' && draft.to < draft.from}
+              data-testid="cm-from"
+            />
           </label>
           <label className="field">
             <span>{t('crimeMap.filters.to')}</span>
@@ -171,18 +177,21 @@ export function FilterPanel({
         }}
       />
 
-      {error ? (
-        <p className="alert alert--error" role="alert" data-testid="cm-filter-error">
-          {error}
-        </p>
-      ) : null}
-      <div className="cm-row cm-filter-actions">
-        <button type="submit" className="btn btn--primary" data-testid="cm-apply">
-          {t('crimeMap.filters.apply')}
-        </button>
-        <button type="button" className="btn" onClick={onReset} data-testid="cm-reset">
-          {t('crimeMap.filters.reset')}
-        </button>
+      {/* The error sits by the button, in the sticky footer: the period may be scrolled out of sight. */}
+      <div className="cm-filter-actions">
+        {error ? (
+          <p className="alert alert--error" role="alert" data-testid="cm-filter-error">
+            {error}
+          </p>
+        ) : null}
+        <div className="cm-row">
+          <button type="submit" className="btn btn--primary" data-testid="cm-apply">
+            {t('crimeMap.filters.apply')}
+          </button>
+          <button type="button" className="btn" onClick={onReset} data-testid="cm-reset">
+            {t('crimeMap.filters.reset')}
+          </button>
+        </div>
       </div>
     </form>
   );
