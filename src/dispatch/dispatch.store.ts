@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { DatabaseKind } from '../platform/db/database.js';
 import { prepared } from '../platform/db/prepared.js';
+import { transactionState } from '../platform/db/transaction-state.js';
 import type { Assignment, Call, Camera, Capability, Incident, TimelineEntry, Unit } from './dispatch.types.js';
 
 type Ts = string;
@@ -458,14 +459,22 @@ export const insertIdempotency = (q: Q, row: DispatchTables['idempotencyKey']) =
 
 // ── events ──────────────────────────────────────────────────────────────────
 // Every incident, call and status change appends an event: compiled once (platform/db/prepared.ts).
+const EVENT_HEAD = 'dispatch.event.head';
 const lastEvent = prepared((q) => q.selectFrom('dispatchEvent').select('seq').orderBy('seq', 'desc').limit(1));
 const eventInsert = prepared((q, row: DispatchTables['dispatchEvent']) => q.insertInto('dispatchEvent').values(row));
 /** Appends a board event; serialized like the audit log so that ids commit in order and a resuming console skips none. */
 export async function appendEvent(q: Q, kind: DatabaseKind, row: Omit<DispatchTables['dispatchEvent'], 'seq'>): Promise<number> {
-  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(482902)`.execute(q);
-  const [last] = await lastEvent(q);
-  const seq = last ? Number(last.seq) + 1 : 1;
+  const state = transactionState(q);
+  let last = state?.get(EVENT_HEAD) as number | undefined;
+  if (last === undefined) {
+    if (kind === 'postgres') await sql`select pg_advisory_xact_lock(482902)`.execute(q);
+    const [head] = await lastEvent(q);
+    last = head ? Number(head.seq) : 0;
+  }
+  const seq = last + 1;
   await eventInsert(q, { ...row, seq });
+  // Held until this transaction ends (platform/db/transaction-state.ts): the next append needs no read.
+  state?.set(EVENT_HEAD, seq);
   return seq;
 }
 export async function eventsAfter(q: Q, seq: number, limit = 1000) {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
+import { transactionState } from '../platform/db/transaction-state.js';
 import * as store from './identity.store.js';
 import type { AuditRow, AuditFilter } from './identity.store.js';
 import type { Actor } from './access-policy.js';
@@ -19,6 +20,8 @@ export type AuditEntry = {
 };
 
 const GENESIS = '0'.repeat(64);
+const AUDIT_HEAD = 'audit.head';
+type ChainHead = { seq: number; hash: string };
 
 /** The hash covers every column but itself, in a fixed order, chained to the previous row. */
 export function auditHash(row: Omit<AuditRow, 'hash'>): string {
@@ -51,10 +54,15 @@ export async function appendAudit(
   trx?: Parameters<typeof store.insertAudit>[0],
 ): Promise<void> {
   const run = async (q: Parameters<typeof store.insertAudit>[0]) => {
-    if (handle.kind === 'postgres') await sql`select pg_advisory_xact_lock(482901)`.execute(q);
-    const last = await store.lastAudit(q);
+    const state = transactionState(q);
+    let last = state?.get(AUDIT_HEAD) as ChainHead | undefined;
+    if (!last) {
+      if (handle.kind === 'postgres') await sql`select pg_advisory_xact_lock(482901)`.execute(q);
+      const row = await store.lastAudit(q);
+      last = row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS };
+    }
     const base = {
-      seq: last ? Number(last.seq) + 1 : 1,
+      seq: last.seq + 1,
       at: new Date().toISOString(),
       actorUserId: actor && 'userId' in actor ? actor.userId : null,
       actorUsername: actor ? ('userId' in actor ? actor.username : actor.system) : null,
@@ -66,9 +74,12 @@ export async function appendAudit(
       ip: entry.ip ?? null,
       requestId: entry.requestId ?? null,
       details: entry.details ? JSON.stringify(entry.details) : null,
-      prevHash: last?.hash ?? GENESIS,
+      prevHash: last.hash,
     };
-    await store.insertAudit(q, { ...base, hash: auditHash(base) });
+    const hash = auditHash(base);
+    await store.insertAudit(q, { ...base, hash });
+    // This transaction now holds the chain's lock until it ends: its next append needs no read.
+    state?.set(AUDIT_HEAD, { seq: base.seq, hash });
   };
   if (trx) await run(trx);
   else await handle.db.transaction().execute(run);

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Db } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
+import { appendAudit, verifyAudit } from '../../src/identity/audit.service.js';
+import { appendEvent } from '../../src/dispatch/dispatch.store.js';
 import { dialects } from '../support/dialects.js';
 
 // The group-commit writer (platform/db/database.ts) shares one transaction between writes
@@ -9,6 +12,7 @@ describe.each(dialects())('group-commit writer on $name', (dialect) => {
   let handle: Db;
   beforeAll(async () => {
     handle = await dialect.open();
+    await migrateToLatest(handle);
     await sql`create table gc_probe (id integer primary key, label varchar(20) not null)`.execute(handle.db);
   });
   afterAll(async () => handle?.close());
@@ -61,5 +65,70 @@ describe.each(dialects())('group-commit writer on $name', (dialect) => {
     await insert(901);
     const ids = (await sql<{ id: number }>`select id from gc_probe where id >= 900`.execute(handle.db)).rows.map((r) => Number(r.id));
     expect(ids).toEqual([901]);
+  });
+
+  it('a failing last write of a group is rolled back alone, and the rest commit', async () => {
+    const results = await Promise.allSettled([
+      insert(950),
+      handle.write(async (q) => {
+        await sql`insert into gc_probe (id, label) values (${951}, ${'last'})`.execute(q);
+        throw new Error('last fails');
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    const ids = (await sql<{ id: number }>`select id from gc_probe where id >= 950`.execute(handle.db)).rows.map((r) => Number(r.id));
+    expect(ids).toEqual([950]);
+  });
+
+  // A transaction remembers the head of the audit chain and of the board's event log after its first
+  // append (platform/db/transaction-state.ts). A write rolled back to its savepoint takes its appends
+  // with it, so what was remembered must go back too, or the next write would leave a gap or a fork.
+  it('keeps the audit chain and the event log whole when writes of a group fail after appending', async () => {
+    const actor = { system: 'group-commit-test' };
+    const event = (n: number) => ({
+      at: new Date().toISOString(),
+      kind: 'probe',
+      centreId: null,
+      stateCode: null,
+      municipalityCode: null,
+      agencyIds: '[]',
+      payload: JSON.stringify({ n }),
+    });
+    const append = (n: number, fail: boolean) =>
+      handle.write(async (q) => {
+        await appendAudit(handle, actor, { action: 'probe.append', details: { n } }, q);
+        await appendAudit(handle, actor, { action: 'probe.append.second', details: { n } }, q);
+        const seq = await appendEvent(q, handle.kind, event(n));
+        if (fail) throw new Error(`write ${n} fails`);
+        return seq;
+      });
+    const results = await Promise.allSettled([
+      append(1, false),
+      append(2, true),
+      append(3, false),
+      append(4, true),
+      append(5, false),
+      append(6, true),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    const seqs = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value);
+    const first = seqs[0]!;
+    expect(seqs).toEqual([first, first + 1, first + 2]);
+    // A lone write after the group starts from the committed head, not from anything remembered.
+    expect(await append(7, false)).toBe(first + 3);
+
+    const verdict = await verifyAudit(handle);
+    expect(verdict.ok).toBe(true);
+    const audited = (
+      await sql<{ details: string }>`select details from audit_log where action like 'probe.append%' order by seq`.execute(handle.db)
+    ).rows.map((r) => JSON.parse(r.details).n);
+    expect(audited).toEqual([1, 1, 3, 3, 5, 5, 7, 7]);
+    const events = (
+      await sql<{ seq: number; payload: string }>`select seq, payload from dispatch_event where kind = 'probe' order by seq`.execute(
+        handle.db,
+      )
+    ).rows;
+    expect(events.map((e) => Number(e.seq))).toEqual([first, first + 1, first + 2, first + 3]);
+    expect(events.map((e) => JSON.parse(e.payload).n)).toEqual([1, 3, 5, 7]);
   });
 });

@@ -6,6 +6,18 @@ type Q = Kysely<Database> | Transaction<Database>;
 /** A value no caller passes: marks where each argument (or field of a row argument) lands among the parameters. */
 const MARK = '\u0000oc5-arg:';
 
+const pluginIds = new WeakMap<object, number>();
+let nextPluginId = 0;
+const pluginKey = (plugins: readonly object[]) => {
+  let key = '';
+  for (const p of plugins) {
+    let id = pluginIds.get(p);
+    if (id === undefined) pluginIds.set(p, (id = nextPluginId++));
+    key += `${id}:`;
+  }
+  return `${key}#`;
+};
+
 type Slot = { arg: number; key?: string } | null;
 type Plan = { sql: string; values: readonly unknown[]; slots: Slot[] };
 
@@ -15,7 +27,7 @@ const isRow = (v: unknown): v is Record<string, unknown> =>
 const columnsOf = (row: Record<string, unknown>) => Object.keys(row).filter((k) => row[k] !== undefined);
 
 /**
- * A query of one fixed shape, compiled once per Kysely instance (a transaction is its own) and then run
+ * A query of one fixed shape, compiled once per database handle and set of plugins, and then run
  * with new values. Kysely otherwise builds, freezes, transforms (camel case) and compiles the query tree
  * on every call — about a sixth of the server's CPU for a 911 incident (docs/benchmarks.md). Arguments
  * are values, or rows (plain objects, e.g. for `values(row)`), whose set of defined fields picks the
@@ -23,11 +35,15 @@ const columnsOf = (row: Record<string, unknown>) => Object.keys(row).filter((k) 
  * bound parameter, which the first call of each shape checks. Results still pass through the plugins.
  */
 export function prepared<A extends unknown[], R>(build: (q: Q, ...args: A) => Compilable<R>) {
-  const plans = new WeakMap<Q, Map<string, Plan>>();
+  const plans = new WeakMap<object, Map<string, Plan>>();
   return async (q: Q, ...args: A): Promise<R[]> => {
-    const shape = args.map((a) => (isRow(a) ? columnsOf(a).join(',') : '')).join('|');
-    let perQ = plans.get(q);
-    if (!perQ) plans.set(q, (perQ = new Map()));
+    // The SQL depends on the dialect (its adapter, one per database handle, shared by its
+    // transactions and connections) and the plugins, not on the connection: a plan compiled for
+    // one group commit serves the next.
+    const executor = q.getExecutor();
+    const shape = pluginKey(executor.plugins) + args.map((a) => (isRow(a) ? columnsOf(a).join(',') : '')).join('|');
+    let perQ = plans.get(executor.adapter);
+    if (!perQ) plans.set(executor.adapter, (perQ = new Map()));
     let plan = perQ.get(shape);
     if (!plan) plan = compile(build, q, args, perQ, shape);
     const { sql, values, slots } = plan;
