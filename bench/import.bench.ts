@@ -32,7 +32,7 @@ import { openDatabase, type Db } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
 import { createGeoService } from '../src/geo/geo.service.js';
 import { createImportJob, runImport } from '../src/records/import.service.js';
-import { timeOrderedId } from '../src/records/crime.store.js';
+import { newId } from '../src/platform/ids.js';
 import { postgresAvailable, startCluster, type Cluster } from '../test/support/postgres.js';
 import { processTreeCpuMs, selfCpuMs } from './support/cpu.js';
 import { fmt } from './support/stats.js';
@@ -154,7 +154,7 @@ const COLUMNS = [
 async function rawInserts(kind: Kind, t: { dataDir: string; url?: string }, rows: number): Promise<number> {
   const values = (templates: unknown[][], i: number) => {
     const v = [...templates[i % templates.length]];
-    v[0] = timeOrderedId();
+    v[0] = newId();
     v[19] = `raw-${i}`;
     return v;
   };

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { newId } from '../platform/ids.js';
 import { allSettings, staleMinutesFor, targetSecondsFor } from './settings.service.js';
 import { AppError, notFound } from '../platform/errors.js';
 import type { BusEvent } from '../platform/events.js';
@@ -135,7 +135,7 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
       if (now.getTime() - new Date(row.createdAt).getTime() < target * 1000) continue;
       if (await store.openAlertFor(trx, 'pending_overdue', row.id, null)) continue;
       const a = {
-        id: crypto.randomUUID(),
+        id: newId(),
         centreId: row.centreId,
         kind: 'pending_overdue',
         incidentId: row.id,
@@ -163,7 +163,7 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
       const incident = await store.getIncident(trx, u.incidentId);
       if (!incident) continue;
       const a = {
-        id: crypto.randomUUID(),
+        id: newId(),
         centreId: incident.centreId,
         kind: 'on_scene_stale',
         incidentId: incident.id,
@@ -253,7 +253,7 @@ export async function openCamera(deps: DispatchDeps, actor: Actor, incident: Inc
   const at = new Date().toISOString();
   const publish = await deps.handle.write(async (trx) => {
     await store.insertEntry(trx, {
-      id: crypto.randomUUID(),
+      id: newId(),
       incidentId: incident.id,
       at,
       authorId: actor.userId,

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { newId } from '../platform/ids.js';
 import type { Agency } from '../identity/identity.service.js';
 import { listAgencies, listUsers } from '../identity/identity.service.js';
 import * as store from './dispatch.store.js';
@@ -104,7 +104,7 @@ export async function loadDemoDispatch(deps: DispatchDeps): Promise<{ units: num
       const at = offset(a.seat!, i * 6 + k, 250 + 250 * k);
       const code = `C5-${a.code.slice(2)}-${String(k + 1).padStart(3, '0')}`;
       await store.insertCamera(deps.handle.db, {
-        id: crypto.randomUUID(),
+        id: newId(),
         centreId: c5.id,
         code,
         name: `${a.name} ${k + 1}`,

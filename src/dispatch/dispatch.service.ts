@@ -1,3 +1,4 @@
+import { newId } from '../platform/ids.js';
 import crypto from 'node:crypto';
 import { isClosureCode } from './closure-codes.js';
 import { allSettings } from './settings.service.js';
@@ -40,7 +41,7 @@ export type DispatchDeps = {
 export type Ctx = { ip?: string; userAgent?: string; requestId?: string };
 
 const nowIso = (deps: DispatchDeps) => (deps.now ? deps.now() : new Date()).toISOString();
-const uuid = () => crypto.randomUUID();
+const uuid = newId;
 
 /** Folio prefixes per state (INEGI CVE_ENT), the customary short names used by the C5s. */
 export const FOLIO_PREFIX: Record<string, string> = {

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { newId } from '../platform/ids.js';
 import { AppError, badRequest, notFound } from '../platform/errors.js';
 import type { Actor } from '../identity/access-policy.js';
 import { appendAudit } from '../identity/audit.service.js';
@@ -154,7 +154,7 @@ export async function transferCall(
   const call = store.toCall(callRow);
   // What was gathered so far, as an incident that exists only in the document.
   const incident: Incident = {
-    id: crypto.randomUUID(),
+    id: newId(),
     centreId: mine.id,
     folio: `${mine.code}-TRF-${callId.slice(0, 8).toUpperCase()}`,
     typeCode: type.code,
@@ -187,7 +187,7 @@ export async function transferCall(
       deps,
       trx,
       {
-        id: crypto.randomUUID(),
+        id: newId(),
         fromCentreId: mine.id,
         fromLabel: mine.name,
         toCentreId: target.id,
@@ -230,7 +230,7 @@ export async function receiveDocument(deps: DispatchDeps, actor: Actor, doc: unk
       deps,
       trx,
       {
-        id: crypto.randomUUID(),
+        id: newId(),
         fromCentreId: null,
         fromLabel: label,
         toCentreId: mine.id,
@@ -299,7 +299,7 @@ export async function acceptTransfer(deps: DispatchDeps, actor: Actor, id: strin
     );
     for (const note of imported.notes) {
       await store.insertEntry(trx, {
-        id: crypto.randomUUID(),
+        id: newId(),
         incidentId: incident.id,
         at: note.at,
         authorId: null,
@@ -311,7 +311,7 @@ export async function acceptTransfer(deps: DispatchDeps, actor: Actor, id: strin
     }
     for (const c of imported.calls) {
       await store.insertCall(trx, {
-        id: crypto.randomUUID(),
+        id: newId(),
         centreId: mine.id,
         ani: c.ani ?? 'desconocido',
         callerName: c.callerName,

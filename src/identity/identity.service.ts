@@ -1,3 +1,4 @@
+import { newId } from '../platform/ids.js';
 import crypto from 'node:crypto';
 import type { Db } from '../platform/db/database.js';
 import type { Config } from '../platform/config.js';
@@ -145,7 +146,7 @@ export async function createAgency(
   }
   if (await store.getAgencyByCode(deps.handle.db, a.code)) throw conflict('conflict', 'error.conflict_agency_code', 'code');
   const row: AgencyRow = {
-    id: crypto.randomUUID(),
+    id: newId(),
     code: a.code,
     name: a.name,
     level: a.level,
@@ -239,7 +240,7 @@ export async function createUser(
   if (await store.getUserByUsername(deps.handle.db, username)) throw conflict('conflict', 'error.conflict_username', 'username');
   const now = nowOf(deps).toISOString();
   const row: UserRow = {
-    id: crypto.randomUUID(),
+    id: newId(),
     agencyId: agency.id,
     username,
     fullName: input.fullName,
@@ -348,7 +349,7 @@ export type LoginStep = { stage: 'mfa' | 'enroll'; token: string; csrfToken: str
 async function recordFailure(deps: IdentityDeps, user: UserRow, action: string, ctx: RequestContext): Promise<boolean> {
   const db = deps.handle.db;
   const now = nowOf(deps);
-  await store.insertLoginAttempt(db, { id: crypto.randomUUID(), userId: user.id, at: now.toISOString(), ok: 0, ip: ctx.ip ?? null });
+  await store.insertLoginAttempt(db, { id: newId(), userId: user.id, at: now.toISOString(), ok: 0, ip: ctx.ip ?? null });
   const failures = await store.recentFailures(db, user.id, new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString());
   const actor = { userId: user.id, username: user.username, agencyId: user.agencyId };
   await appendAudit(deps.handle, actor, {
@@ -473,7 +474,7 @@ export async function completeMfa(
       lastSeenAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + deps.config.sessionAbsoluteMs).toISOString(),
     });
-    await store.insertLoginAttempt(trx, { id: crypto.randomUUID(), userId: user.id, at: now.toISOString(), ok: 1, ip: ctx.ip ?? null });
+    await store.insertLoginAttempt(trx, { id: newId(), userId: user.id, at: now.toISOString(), ok: 1, ip: ctx.ip ?? null });
     await appendAudit(
       deps.handle,
       { userId: user.id, username: user.username, agencyId: user.agencyId },

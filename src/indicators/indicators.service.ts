@@ -9,6 +9,7 @@
  * (release, crime) and kept in memory as cubes of running sums (engine.ts): releases are immutable
  * (a replacement is a new row), so the cache needs no invalidation.
  */
+import { newId } from '../platform/ids.js';
 import crypto from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
@@ -264,7 +265,7 @@ export async function importRelease(
           ? 'replaced'
           : 'historical';
     const previous = sameLabel ?? (outcome === 'replaced' ? current : undefined);
-    const id = crypto.randomUUID();
+    const id = newId();
     const prepared = await job.finish(
       previous
         ? {

@@ -5,6 +5,7 @@
  * state agency the records located in its state, a municipal agency those in its
  * municipality, and any agency the records its subtree created.
  */
+import { newId } from '../platform/ids.js';
 import crypto from 'node:crypto';
 import type { Db } from '../platform/db/database.js';
 import { AppError, notFound } from '../platform/errors.js';
@@ -86,7 +87,7 @@ export async function recordCrime(
 ): Promise<{ record: CrimeRecord; created: boolean }> {
   const checked = checkCrime(deps.geo, catalogueOf(deps), input, localToday(nowOf(deps)));
   if (!checked.ok) throw failureError(checked);
-  const id = store.timeOrderedId();
+  const id = newId();
   const [source, sourceRef, sourceDataset, sourceId]: [CrimeSource, string | null, string, string] =
     input.source.kind === 'iph'
       ? ['iph', input.source.iphId, '', input.source.iphId]

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { DatabaseKind } from '../platform/db/database.js';
@@ -37,36 +36,6 @@ export interface CrimeTables {
 
 export type Q = Kysely<Database> | Transaction<Database>;
 export type CrimeRow = CrimeTables['crimeRecord'];
-
-// ── record ids ──────────────────────────────────────────────────────────────
-const randomPool = Buffer.alloc(8192);
-let randomAt = randomPool.length;
-let lastMs = 0;
-let sequence = 0;
-/**
- * A time-ordered UUID (RFC 9562 version 7: milliseconds, a 12-bit sequence, 62 random bits).
- * Records are keyed by it because a bulk import appends to the primary-key index instead of
- * writing at random places in it (random version-4 keys made SQLite's inserts page through the
- * whole index once it outgrew the cache).
- */
-export function timeOrderedId(now = Date.now()): string {
-  if (now > lastMs) {
-    lastMs = now;
-    sequence = 0;
-  } else if (++sequence > 0xfff) {
-    lastMs++;
-    sequence = 0;
-  }
-  if (randomAt + 8 > randomPool.length) {
-    crypto.randomFillSync(randomPool);
-    randomAt = 0;
-  }
-  randomPool[randomAt] = (randomPool[randomAt] & 0x3f) | 0x80; // the RFC 4122 variant
-  const rand = randomPool.toString('hex', randomAt, randomAt + 8);
-  randomAt += 8;
-  const ms = lastMs.toString(16).padStart(12, '0');
-  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${sequence.toString(16).padStart(3, '0')}-${rand.slice(0, 4)}-${rand.slice(4)}`;
-}
 
 export function toRecord(r: CrimeRow): CrimeRecord {
   return {

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { newId } from '../platform/ids.js';
 import { AppError, badRequest, forbidden, notFound } from '../platform/errors.js';
 import type { Actor } from '../identity/access-policy.js';
 import { appendAudit } from '../identity/audit.service.js';
@@ -83,7 +83,7 @@ export async function registerDetention(
     if (input.iphId) incidentId = (await linkableIph(deps, q, actor, input.iphId, { draftOnly: true })).incidentId ?? incidentId;
     const n = await nextFolioNumber(q, agency.id, 'detention', year);
     const r: DetentionRow = {
-      id: crypto.randomUUID(),
+      id: newId(),
       agencyId: agency.id,
       folio: recordFolio('DET', agency, year, n),
       iphId: input.iphId ?? null,

@@ -1,3 +1,4 @@
+import { newId } from '../platform/ids.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -27,7 +28,7 @@ import { iphFolio, linkableIph, recordFolio } from './iph.service.js';
  * verification.
  */
 
-const uuid = () => crypto.randomUUID();
+const uuid = () => newId();
 
 /** Accepted photo types and the first bytes their files start with. */
 const PHOTO_SIGNATURES: Record<string, (head: Buffer) => boolean> = {

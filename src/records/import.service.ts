@@ -9,6 +9,7 @@
  * dataset, the file's row id). Every row that is not imported is listed with its line, the
  * reason and its raw text.
  */
+import { newId } from '../platform/ids.js';
 import crypto from 'node:crypto';
 import type { Db } from '../platform/db/database.js';
 import { AppError, badRequest, notFound } from '../platform/errors.js';
@@ -224,7 +225,7 @@ export async function saveMapping(deps: ImportDeps, actor: Actor, name: string, 
   const at = nowOf(deps).toISOString();
   await deps.handle.write(async (q) => {
     await store.upsertMapping(q, {
-      id: crypto.randomUUID(),
+      id: newId(),
       ownerAgencyId: actor.agencyId,
       name,
       definition: JSON.stringify(mapping),
@@ -285,7 +286,7 @@ export async function createImportJob(deps: ImportDeps, owner: ImportOwner, inpu
     throw badRequest('validation', 'error.jurisdiction', 'stateCode', { detail: stateCode });
   const at = nowOf(deps).toISOString();
   const row: JobRow = {
-    id: crypto.randomUUID(),
+    id: newId(),
     ownerAgencyId: owner.agencyId,
     createdBy: owner.userId,
     createdByName: owner.name,
@@ -412,7 +413,7 @@ function toRecordRow(ctx: RowContext, value: (column: string) => string, point: 
   return {
     ok: true,
     row: {
-      id: crimeStore.timeOrderedId(),
+      id: newId(),
       ...factColumns(c),
       status: 'registered',
       source: 'import',

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { newId } from '../platform/ids.js';
 import { AppError, badRequest, forbidden, notFound } from '../platform/errors.js';
 import type { MessageKey } from '../platform/i18n/messages.js';
 import type { Actor } from '../identity/access-policy.js';
@@ -17,7 +17,7 @@ import type { DetentionHandover, DetentionRecord, DetentionSnapshot } from './de
 import type { IphEditablePart } from './iph.types.js';
 import { agencyMap, nowIso, parseJson, usersById, type Ctx, type RecordsDeps } from './iph.deps.js';
 
-const uuid = () => crypto.randomUUID();
+const uuid = () => newId();
 
 // ── folios, rows and views ──────────────────────────────────────────────────
 

@@ -1,7 +1,8 @@
 /**
  * Queries compiled once (src/platform/db/prepared.ts), on SQLite and PostgreSQL: the same rows as the
  * query built anew (camel-cased), new values on every call, inside a transaction too, and a refusal
- * when an argument would become part of the SQL rather than a bound value.
+ * when an argument would become part of the SQL rather than a bound value. On PostgreSQL they run as
+ * named prepared statements.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -81,5 +82,31 @@ describe.each(dialects())('prepared queries on $name', (dialect) => {
   it('refuses a query where an argument is not a bound value', async () => {
     const bad = prepared((q, column: string) => q.selectFrom('dispatchEvent').select(sql.ref(column).as('x')));
     await expect(bad(handle.db, 'kind')).rejects.toThrow(/bound parameter/);
+  });
+});
+
+describe.each(dialects().filter((d) => d.name === 'postgres'))('prepared queries as named statements on $name', (dialect) => {
+  let handle: Db;
+  beforeAll(async () => {
+    handle = await dialect.open();
+    await migrateToLatest(handle);
+    await sql`insert into dispatch_event (seq, at, kind, centre_id, state_code, municipality_code, agency_ids, payload)
+      values (${1}, ${'2026-11-29T00:00:00.000Z'}, ${'incident'}, ${null}, ${'09'}, ${null}, ${'[]'}, ${'{}'})`.execute(handle.db);
+  });
+  afterAll(async () => handle?.close());
+
+  it('runs as a statement PostgreSQL keeps prepared on the connection', async () => {
+    // One connection throughout: prepared statements belong to a session.
+    await handle.db.connection().execute(async (conn) => {
+      for (let i = 0; i < 3; i++) expect((await byKind(conn, 'incident', 0)).length).toBe(1);
+      const kept = await sql<{ name: string; statement: string; calls: string }>`
+        select name, statement from pg_prepared_statements where name like 'oc5_%'`.execute(conn);
+      const mine = kept.rows.filter((r) => r.statement.includes('"dispatch_event"') && r.statement.includes('"kind" = $1'));
+      expect(mine).toHaveLength(1);
+      // A query built anew is not named: its text differs from call to call in general.
+      await conn.selectFrom('dispatchEvent').select('seq').where('seq', '=', 1).execute();
+      const after = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(conn);
+      expect(after.rows[0]!.n).toBe(kept.rows.length);
+    });
   });
 });

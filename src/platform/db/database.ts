@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, CamelCasePlugin, CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { statementNames } from './prepared.js';
 import { markGroupConnection, restoreTransactionState, saveTransactionState } from './transaction-state.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -65,6 +66,29 @@ function withStatementCache(sqlite: SQLite.Database, capacity = 500) {
   };
 }
 
+/**
+ * The pool as Kysely sees it, whose clients run the compiled queries (platform/db/prepared.ts) as
+ * named prepared statements: PostgreSQL then parses and plans each once per connection, where an
+ * unnamed statement is parsed and planned on every call (measured in docs/benchmarks.md). Other
+ * queries pass through unchanged.
+ */
+function namingPool(pool: pg.Pool): pg.Pool {
+  const named = new WeakSet<pg.PoolClient>();
+  const connect = async () => {
+    const client = await pool.connect();
+    if (!named.has(client)) {
+      named.add(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+        const name = typeof text === 'string' && Array.isArray(values) ? statementNames.get(text) : undefined;
+        return name ? query({ name, text, values }) : query(text, values, callback);
+      }) as typeof client.query;
+    }
+    return client;
+  };
+  return { connect, end: () => pool.end() } as unknown as pg.Pool;
+}
+
 export type OpenOptions = { databaseUrl?: string; dataDir: string; fileName?: string };
 
 /**
@@ -80,7 +104,7 @@ export function openDatabase(opts: OpenOptions): Db {
       max: 10,
       types: { getTypeParser: pgTypeParser } as unknown as pg.CustomTypesConfig,
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) }), plugins });
     const url = new URL(opts.databaseUrl);
     return {
       kind: 'postgres',

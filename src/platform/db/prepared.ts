@@ -18,6 +18,14 @@ const pluginKey = (plugins: readonly object[]) => {
   return `${key}#`;
 };
 
+/**
+ * The SQL of every compiled plan, with a name PostgreSQL can keep it prepared under. The set is
+ * bounded (one entry per query shape in the code), and a name never changes meaning: it is given
+ * once per text. Used by the PostgreSQL pool (platform/db/database.ts) so that the hottest
+ * statements are parsed and planned once per connection instead of on every call.
+ */
+export const statementNames = new Map<string, string>();
+
 type Slot = { arg: number; key?: string } | null;
 type Plan = { sql: string; values: readonly unknown[]; slots: Slot[] };
 
@@ -86,6 +94,7 @@ function compile<A extends unknown[], R>(
   if (seen.length !== expected.size || !seen.every((r) => expected.has(r)) || new Set(seen).size !== seen.length)
     throw new Error(`prepared query: every argument must be one bound parameter (${compiled.sql})`);
   const plan = { sql: compiled.sql, values: compiled.parameters, slots };
+  if (!statementNames.has(plan.sql)) statementNames.set(plan.sql, `oc5_${statementNames.size + 1}`);
   perQ.set(shape, plan);
   return plan;
 }
