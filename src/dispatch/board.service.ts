@@ -1,5 +1,11 @@
 import { newId } from '../platform/ids.js';
-import { allSettings, staleMinutesFor, targetSecondsFor } from './settings.service.js';
+import {
+  allSettings,
+  DEFAULT_DISPATCH_TARGET_SECONDS,
+  DEFAULT_ON_SCENE_STALE_MINUTES,
+  staleMinutesFor,
+  targetSecondsFor,
+} from './settings.service.js';
 import { AppError, notFound } from '../platform/errors.js';
 import type { BusEvent } from '../platform/events.js';
 import type { Actor } from '../identity/access-policy.js';
@@ -17,7 +23,7 @@ import {
   type DispatchDeps,
   type IncidentView,
 } from './dispatch.service.js';
-import type { Camera, Incident, Priority, Unit } from './dispatch.types.js';
+import { PRIORITIES, type Camera, type Incident, type Priority, type Unit } from './dispatch.types.js';
 
 /**
  * The live operations board: a snapshot, the event stream that keeps it current,
@@ -124,13 +130,22 @@ export async function replayEvents(deps: DispatchDeps, actor: Actor, lastEventId
 export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise<Alert[]> {
   const db = deps.handle.db;
   const raised: Alert[] = [];
-  const pending = await db.selectFrom('incident').selectAll().where('status', '=', 'pending').execute();
   // The centre's targets and each unit agency's on-scene limit (src/dispatch/settings.service.ts).
   const settings = await allSettings(deps);
+  // Only what could be overdue under the shortest limit anywhere is read; each is then held to its own.
+  const shortestTarget = Math.min(
+    ...PRIORITIES.flatMap((p) => [DEFAULT_DISPATCH_TARGET_SECONDS[p], ...[...settings.values()].map((s) => targetSecondsFor(s, p))]),
+  );
+  const shortestStale = Math.min(DEFAULT_ON_SCENE_STALE_MINUTES, ...[...settings.values()].map((s) => staleMinutesFor(s)));
+  const pendingBy = new Date(now.getTime() - shortestTarget * 1000).toISOString();
+  const onSceneBy = new Date(now.getTime() - shortestStale * 60_000).toISOString();
+  // Nothing near its limit (the usual case): no write at all.
+  if (!(await store.pendingCreatedBy(db, pendingBy)).length && !(await store.onSceneSince(db, onSceneBy)).length) return raised;
   const events: Parameters<typeof store.appendEvent>[2][] = [];
   const written: BusEvent[] = [];
   await deps.handle.write(async (trx) => {
-    for (const row of pending) {
+    // Read again in the write: an incident dispatched or a unit moved on since is no longer a candidate.
+    for (const row of await store.pendingCreatedBy(trx, pendingBy)) {
       const target = targetSecondsFor(settings.get(row.centreId), row.priority as Priority);
       if (now.getTime() - new Date(row.createdAt).getTime() < target * 1000) continue;
       if (await store.openAlertFor(trx, 'pending_overdue', row.id, null)) continue;
@@ -156,8 +171,7 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
         payload: JSON.stringify(toAlert({ ...a, folio: row.folio })),
       });
     }
-    const stale = await trx.selectFrom('unit').selectAll().where('status', '=', 'on_scene').execute();
-    for (const u of stale) {
+    for (const u of await store.onSceneSince(trx, onSceneBy)) {
       if (now.getTime() - new Date(u.statusAt).getTime() < staleMinutesFor(settings.get(u.agencyId)) * 60_000) continue;
       if (!u.incidentId || (await store.openAlertFor(trx, 'on_scene_stale', u.incidentId, u.id))) continue;
       const incident = await store.getIncident(trx, u.incidentId);

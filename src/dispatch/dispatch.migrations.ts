@@ -201,4 +201,10 @@ export const dispatchMigrations: Record<string, ModuleMigration> = {
       .addColumn('updated_by', 'varchar(36)')
       .execute();
   },
+  // The supervisor timers look every few seconds for incidents still pending past their target and for
+  // the open alert of each: without these they read the whole incident and alert tables each time.
+  '0011-dispatch-timer-indexes': async (db) => {
+    await db.schema.createIndex('incident_status_created').on('incident').columns(['status', 'created_at']).execute();
+    await db.schema.createIndex('dispatch_alert_incident').on('dispatch_alert').columns(['incident_id', 'kind']).execute();
+  },
 };

@@ -509,6 +509,19 @@ export async function openAlerts(q: Q, centreIds: string[]) {
     .orderBy('dispatchAlert.raisedAt')
     .execute();
 }
+/** Incidents still pending that were created at or before `createdBy` (the supervisor timers' candidates). */
+export async function pendingCreatedBy(q: Q, createdBy: string) {
+  return q
+    .selectFrom('incident')
+    .select(['id', 'centreId', 'folio', 'priority', 'createdAt', 'stateCode', 'municipalityCode'])
+    .where('status', '=', 'pending')
+    .where('createdAt', '<=', createdBy)
+    .execute();
+}
+/** Units on scene since `since` or earlier, with no status change after it. */
+export async function onSceneSince(q: Q, since: string) {
+  return q.selectFrom('unit').selectAll().where('status', '=', 'on_scene').where('statusAt', '<=', since).execute();
+}
 export async function openAlertFor(q: Q, kind: string, incidentId: string | null, unitId: string | null) {
   let query = q.selectFrom('dispatchAlert').selectAll().where('kind', '=', kind).where('acknowledgedAt', 'is', null);
   query = incidentId ? query.where('incidentId', '=', incidentId) : query.where('incidentId', 'is', null);

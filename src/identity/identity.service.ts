@@ -494,20 +494,20 @@ export type Authenticated = { actor: Actor; user: UserRow; csrfToken: string; se
 export async function authenticate(deps: IdentityDeps, token: string | undefined): Promise<Authenticated> {
   if (!token) throw unauthenticated();
   const db = deps.handle.db;
-  const session = await store.getSession(db, sha256(token));
-  if (!session) throw unauthenticated(true);
+  const found = await store.getSessionWithUser(db, sha256(token));
+  if (!found) throw unauthenticated(true);
+  const { session, user, roles } = found;
   if (session.stage !== 'full') throw new AppError(401, 'mfa_stage', 'error.mfa_stage');
   const now = nowOf(deps).getTime();
   if (new Date(session.expiresAt).getTime() <= now || new Date(session.lastSeenAt).getTime() + deps.config.sessionIdleMs <= now) {
     await store.deleteSession(db, session.id);
     throw unauthenticated(true);
   }
-  const user = await store.getUser(db, session.userId);
   if (!user || user.disabledAt || user.lockedAt) {
     await store.deleteSession(db, session.id);
     throw unauthenticated(true);
   }
-  const [roles, agencies] = await Promise.all([store.getRoles(db, user.id), listAgencies(deps)]);
+  const agencies = await listAgencies(deps);
   const agency = agencies.find((a) => a.id === user.agencyId);
   if (!agency || agency.disabledAt) throw unauthenticated(true);
   // Writing last_seen on every request would turn reads into writes; a minute's resolution is plenty for a 30-minute limit.

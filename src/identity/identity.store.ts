@@ -125,6 +125,74 @@ export async function setRoles(db: Q, userId: string, roles: Role[]): Promise<vo
 export const insertSession = (db: Q, row: SessionRow) => db.insertInto('userSession').values(row).execute();
 const sessionById = prepared((db, id: string) => db.selectFrom('userSession').selectAll().where('id', '=', id));
 export const getSession = async (db: Q, id: string): Promise<SessionRow | undefined> => (await sessionById(db, id))[0];
+/**
+ * A session with its user and the user's roles, in one query: every authenticated request needs all
+ * three, and on PostgreSQL each query is a round trip and a socket write (docs/benchmarks.md). The user
+ * is left-joined so that a session whose user is gone is still found (and then deleted).
+ */
+const sessionUserRoles = prepared((db, id: string) =>
+  db
+    .selectFrom('userSession')
+    .leftJoin('appUser', 'appUser.id', 'userSession.userId')
+    .leftJoin('userRole', 'userRole.userId', 'userSession.userId')
+    .selectAll('appUser')
+    .select([
+      'userSession.id as sessionId',
+      'userSession.userId as sessionUserId',
+      'userSession.stage',
+      'userSession.csrfToken',
+      'userSession.createdAt as sessionCreatedAt',
+      'userSession.lastSeenAt',
+      'userSession.expiresAt',
+      'userSession.pendingSecret',
+      'userSession.ip',
+      'userSession.userAgent',
+      'userRole.role',
+    ])
+    .where('userSession.id', '=', id)
+    .orderBy('userRole.role'),
+);
+export async function getSessionWithUser(
+  db: Q,
+  id: string,
+): Promise<{ session: SessionRow; user: UserRow | undefined; roles: Role[] } | undefined> {
+  const rows = await sessionUserRoles(db, id);
+  const r = rows[0];
+  if (!r) return undefined;
+  const session: SessionRow = {
+    id: r.sessionId,
+    userId: r.sessionUserId,
+    stage: r.stage,
+    csrfToken: r.csrfToken,
+    createdAt: r.sessionCreatedAt,
+    lastSeenAt: r.lastSeenAt,
+    expiresAt: r.expiresAt,
+    pendingSecret: r.pendingSecret,
+    ip: r.ip,
+    userAgent: r.userAgent,
+  };
+  const user: UserRow | undefined =
+    r.id === null
+      ? undefined
+      : {
+          id: r.id,
+          agencyId: r.agencyId!,
+          username: r.username!,
+          fullName: r.fullName!,
+          email: r.email,
+          passwordHash: r.passwordHash!,
+          passwordChangedAt: r.passwordChangedAt!,
+          mfaSecret: r.mfaSecret,
+          mfaEnrolledAt: r.mfaEnrolledAt,
+          mfaLastStep: r.mfaLastStep,
+          isDemo: r.isDemo!,
+          lockedAt: r.lockedAt,
+          disabledAt: r.disabledAt,
+          language: r.language!,
+          createdAt: r.createdAt!,
+        };
+  return { session, user, roles: rows.flatMap((x) => (x.role ? [x.role] : [])) };
+}
 export const touchSession = (db: Q, id: string, at: string) =>
   db.updateTable('userSession').set({ lastSeenAt: at }).where('id', '=', id).execute();
 export const deleteSession = (db: Q, id: string) => db.deleteFrom('userSession').where('id', '=', id).execute();
