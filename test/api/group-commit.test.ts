@@ -132,3 +132,19 @@ describe.each(dialects())('group-commit writer on $name', (dialect) => {
     expect(events.map((e) => JSON.parse(e.payload).n)).toEqual([1, 3, 5, 7]);
   });
 });
+
+// Each write of a group keeps a savepoint; SQLite's copy of the pages it changes went to a temporary
+// file on every group until temporary storage was kept in memory (docs/benchmarks.md).
+describe.each(dialects().filter((d) => d.name === 'sqlite'))('temporary storage on $name', (dialect) => {
+  it('is kept in memory, and again once migrations (which use files) are done', async () => {
+    const handle = await dialect.open();
+    try {
+      const mode = async () => Number(Object.values((await sql<Record<string, number>>`pragma temp_store`.execute(handle.db)).rows[0]!)[0]);
+      expect(await mode()).toBe(2);
+      await migrateToLatest(handle);
+      expect(await mode()).toBe(2);
+    } finally {
+      await handle.close();
+    }
+  });
+});

@@ -124,6 +124,12 @@ export function openDatabase(opts: OpenOptions): Db {
   // A 64 MiB page cache (the default is 2 MiB): bulk imports of crime records write into indexes far
   // larger than that, and re-reading index pages from the OS for every batch halved their rate.
   sqlite.pragma('cache_size = -65536');
+  // Temporary files in memory. A group commit keeps a savepoint per write, and SQLite copies each page
+  // a write changes into a sub-journal, which outgrew its in-memory start and went to a temporary file
+  // on every group: ~70 µs of each 911 incident creation (docs/benchmarks.md). What else goes there is
+  // small here (sorts and groupings of query results); migrations, whose index builds may sort a whole
+  // table, switch back to files while they run (platform/db/migrate.ts).
+  sqlite.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
   return { kind: 'sqlite', db, location: file, close: () => db.destroy(), write: groupCommitWriter(db, 'sqlite') };
 }

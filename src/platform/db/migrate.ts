@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, DatabaseKind } from './database.js';
 import { geoMigrations } from '../../geo/geo.migrations.js';
 import { identityMigrations } from '../../identity/identity.migrations.js';
@@ -54,7 +54,12 @@ function provider(kind: DatabaseKind): MigrationProvider {
 /** Applies pending migrations; returns the name of the latest applied one. */
 export async function migrateToLatest(handle: Db): Promise<string> {
   const migrator = new Migrator({ db: handle.db, provider: provider(handle.kind) });
-  const { error, results } = await migrator.migrateToLatest();
+  // An index built on a table of millions of crime records sorts it whole: on disk, not in memory
+  // (the connection otherwise keeps temporary files in memory, platform/db/database.ts).
+  if (handle.kind === 'sqlite') await sql`pragma temp_store = file`.execute(handle.db);
+  const { error, results } = await migrator.migrateToLatest().finally(async () => {
+    if (handle.kind === 'sqlite') await sql`pragma temp_store = memory`.execute(handle.db);
+  });
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`La migración ${failed?.migrationName ?? '?'} falló: ${String(error)}`, { cause: error });
