@@ -152,6 +152,39 @@ describe.runIf(run)('911 y despacho en Chromium', () => {
     for (const page of [operator, dispatcher, officer, supervisor]) await page.context().close();
   });
 
+  it('offers a second call at the same place to be linked to the open incident, in English, and links it', async () => {
+    const page = await logIn('operador');
+    await page.goto(`${base}/despacho`);
+    await page.getByTestId('lang-en').click();
+    const call = async (ani: string) => {
+      await page.getByTestId('intake-ani').fill(ani);
+      await page.getByTestId('intake-type').fill('30102');
+      await page.getByTestId('intake-type-option').first().waitFor();
+      await page.getByTestId('intake-type').press('Enter');
+      await page.getByTestId('intake-lat').fill('19.4290, -99.1420');
+      await page.locator('[data-testid="intake-place"][data-status="ok"]').waitFor();
+      await page.getByTestId('intake-create').click();
+    };
+    await call('5511112222');
+    const folio = (await page.getByTestId('intake-folio').textContent())!.trim();
+    expect(folio).toMatch(/^CDMX-\d{4}-\d{6}$/);
+
+    await page.getByTestId('intake-new').click();
+    await call('5533334444');
+    await page.getByTestId('intake-duplicates').waitFor();
+    expect(await page.getByTestId('intake-link').first().textContent()).toContain(folio);
+    // The open incident's type in the console's language, not the catalogue's Spanish.
+    expect(await page.getByTestId('intake-duplicate-type').first().textContent()).toBe('Suspicious or dangerous object');
+    await page.getByTestId('intake-link').first().click();
+    await page.getByTestId('intake-done').waitFor();
+    expect(await page.getByTestId('intake-done').textContent()).toContain(folio);
+    expect(await page.getByTestId('intake-folio').textContent()).toBe(folio);
+    // The language is remembered for the user: back to Spanish for the tests that follow.
+    await page.getByTestId('lang-es').click();
+    await page.getByTestId('intake-new').filter({ hasText: 'Nueva llamada' }).waitFor();
+    await page.context().close();
+  });
+
   it('keeps the form filled and shows the server message when the place belongs to another state', async () => {
     const page = await logIn('operador');
     await page.goto(`${base}/despacho`);

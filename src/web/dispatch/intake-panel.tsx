@@ -614,7 +614,8 @@ export const IntakePanel = forwardRef<IntakeHandle, Props>(function IntakePanel(
           <ul>
             {duplicates.map((d) => (
               <li key={d.id}>
-                <span className="folio mono">{d.folio}</span> <PriorityBadge priority={d.priority} /> {d.typeName}{' '}
+                <span className="folio mono">{d.folio}</span> <PriorityBadge priority={d.priority} />{' '}
+                <span data-testid="intake-duplicate-type">{i18n.language === 'en' ? d.typeNameEn : d.typeName}</span>{' '}
                 <span className="muted">· {formatDistance(d.distanceM, loc)}</span>
                 <button
                   type="button"
