@@ -157,41 +157,34 @@ export async function getSessionWithUser(
   id: string,
 ): Promise<{ session: SessionRow; user: UserRow | undefined; roles: Role[] } | undefined> {
   const rows = await sessionUserRoles(db, id);
-  const r = rows[0];
-  if (!r) return undefined;
+  if (!rows[0]) return undefined;
+  const {
+    sessionId,
+    sessionUserId,
+    sessionCreatedAt,
+    stage,
+    csrfToken,
+    lastSeenAt,
+    expiresAt,
+    pendingSecret,
+    ip,
+    userAgent,
+    role: _,
+    ...user
+  } = rows[0];
   const session: SessionRow = {
-    id: r.sessionId,
-    userId: r.sessionUserId,
-    stage: r.stage,
-    csrfToken: r.csrfToken,
-    createdAt: r.sessionCreatedAt,
-    lastSeenAt: r.lastSeenAt,
-    expiresAt: r.expiresAt,
-    pendingSecret: r.pendingSecret,
-    ip: r.ip,
-    userAgent: r.userAgent,
+    id: sessionId,
+    userId: sessionUserId,
+    createdAt: sessionCreatedAt,
+    stage,
+    csrfToken,
+    lastSeenAt,
+    expiresAt,
+    pendingSecret,
+    ip,
+    userAgent,
   };
-  const user: UserRow | undefined =
-    r.id === null
-      ? undefined
-      : {
-          id: r.id,
-          agencyId: r.agencyId!,
-          username: r.username!,
-          fullName: r.fullName!,
-          email: r.email,
-          passwordHash: r.passwordHash!,
-          passwordChangedAt: r.passwordChangedAt!,
-          mfaSecret: r.mfaSecret,
-          mfaEnrolledAt: r.mfaEnrolledAt,
-          mfaLastStep: r.mfaLastStep,
-          isDemo: r.isDemo!,
-          lockedAt: r.lockedAt,
-          disabledAt: r.disabledAt,
-          language: r.language!,
-          createdAt: r.createdAt!,
-        };
-  return { session, user, roles: rows.flatMap((x) => (x.role ? [x.role] : [])) };
+  return { session, user: user.id === null ? undefined : (user as UserRow), roles: rows.flatMap((x) => (x.role ? [x.role] : [])) };
 }
 export const touchSession = (db: Q, id: string, at: string) =>
   db.updateTable('userSession').set({ lastSeenAt: at }).where('id', '=', id).execute();
