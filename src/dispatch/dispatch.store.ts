@@ -255,7 +255,12 @@ const toEntry = (r: DispatchTables['incidentEntry']): TimelineEntry => ({
 });
 
 // ── folios ──────────────────────────────────────────────────────────────────
-/** Next folio number for a centre and year; the row lock (PostgreSQL) or the single writer (SQLite) makes it gapless and unique. */
+/**
+ * Next folio number for a centre and year; the row lock (PostgreSQL) or the single writer (SQLite) makes
+ * it gapless and unique. The lock is held from the first increment to the commit, so a transaction that
+ * has taken a number knows the next one without reading it (platform/db/transaction-state.ts): in a group
+ * commit only the first incident of a centre waits for the counter, the others increment it write-behind.
+ */
 const folioStep = prepared((q, centreId: string, year: number) =>
   q
     .updateTable('folioCounter')
@@ -264,7 +269,29 @@ const folioStep = prepared((q, centreId: string, year: number) =>
     .where('year', '=', year)
     .returning('last'),
 );
+const folioIncrement = prepared(
+  (q, centreId: string, year: number) =>
+    q
+      .updateTable('folioCounter')
+      .set((eb) => ({ last: eb('last', '+', 1) }))
+      .where('centreId', '=', centreId)
+      .where('year', '=', year),
+  { writeBehind: true },
+);
 export async function nextFolioNumber(q: Q, centreId: string, year: number): Promise<number> {
+  const state = transactionState(q);
+  const key = `dispatch.folio:${centreId}:${year}`;
+  const known = state?.get(key) as number | undefined;
+  if (known !== undefined) {
+    await folioIncrement(q, centreId, year);
+    state!.set(key, known + 1);
+    return known + 1;
+  }
+  const n = await readNextFolio(q, centreId, year);
+  state?.set(key, n);
+  return n;
+}
+async function readNextFolio(q: Q, centreId: string, year: number): Promise<number> {
   const [updated] = await folioStep(q, centreId, year);
   if (updated) return Number(updated.last);
   await q
@@ -282,7 +309,8 @@ export async function nextFolioNumber(q: Q, centreId: string, year: number): Pro
 }
 
 // ── incidents ───────────────────────────────────────────────────────────────
-const incidentInsert = prepared((q, row: ReturnType<typeof fromIncident>) => q.insertInto('incident').values(row));
+// Inserts whose result nobody reads are write-behind: the PostgreSQL writer does not wait for them (platform/db/prepared.ts).
+const incidentInsert = prepared((q, row: ReturnType<typeof fromIncident>) => q.insertInto('incident').values(row), { writeBehind: true });
 export const insertIncident = (q: Q, i: Incident) => incidentInsert(q, fromIncident(i));
 export async function getIncident(q: Q, id: string): Promise<Incident | undefined> {
   const r = await q.selectFrom('incident').selectAll().where('id', '=', id).executeTakeFirst();
@@ -347,19 +375,20 @@ export async function insertEntry(q: Q, e: TimelineEntry): Promise<void> {
     .execute();
 }
 /** The first entries of a new incident, numbered from 1, in one statement. */
+const entryInsert = prepared((q, row: DispatchTables['incidentEntry']) => q.insertInto('incidentEntry').values(row), { writeBehind: true });
+/** A new incident's first timeline entries, numbered from 1 (it has no others to read). */
 export async function insertFirstEntries(q: Q, entries: TimelineEntry[]): Promise<void> {
-  if (!entries.length) return;
-  await q
-    .insertInto('incidentEntry')
-    .values(entries.map((e, i) => ({ ...e, data: e.data ? JSON.stringify(e.data) : null, seq: i + 1 })))
-    .execute();
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    await entryInsert(q, { ...e, data: e.data ? JSON.stringify(e.data) : null, seq: i + 1 });
+  }
 }
 export async function timeline(q: Q, incidentId: string): Promise<TimelineEntry[]> {
   return (await q.selectFrom('incidentEntry').selectAll().where('incidentId', '=', incidentId).orderBy('seq').execute()).map(toEntry);
 }
 
 // ── calls ───────────────────────────────────────────────────────────────────
-const callInsert = prepared((q, row: DispatchTables['dispatchCall']) => q.insertInto('dispatchCall').values(row));
+const callInsert = prepared((q, row: DispatchTables['dispatchCall']) => q.insertInto('dispatchCall').values(row), { writeBehind: true });
 export const insertCall = (q: Q, row: DispatchTables['dispatchCall']) => callInsert(q, row);
 export async function getCall(q: Q, id: string): Promise<DispatchTables['dispatchCall'] | undefined> {
   return q.selectFrom('dispatchCall').selectAll().where('id', '=', id).executeTakeFirst();
@@ -454,14 +483,16 @@ const idempotencyByKey = prepared((q, userId: string, key: string) =>
 export async function getIdempotency(q: Q, userId: string, key: string) {
   return (await idempotencyByKey(q, userId, key))[0];
 }
-const idempotencyInsert = prepared((q, row: DispatchTables['idempotencyKey']) => q.insertInto('idempotencyKey').values(row));
+const idempotencyInsert = prepared((q, row: DispatchTables['idempotencyKey']) => q.insertInto('idempotencyKey').values(row), {
+  writeBehind: true,
+});
 export const insertIdempotency = (q: Q, row: DispatchTables['idempotencyKey']) => idempotencyInsert(q, row);
 
 // ── events ──────────────────────────────────────────────────────────────────
 // Every incident, call and status change appends an event: compiled once (platform/db/prepared.ts).
 const EVENT_HEAD = 'dispatch.event.head';
 const lastEvent = prepared((q) => q.selectFrom('dispatchEvent').select('seq').orderBy('seq', 'desc').limit(1));
-const eventInsert = prepared((q, row: DispatchTables['dispatchEvent']) => q.insertInto('dispatchEvent').values(row));
+const eventInsert = prepared((q, row: DispatchTables['dispatchEvent']) => q.insertInto('dispatchEvent').values(row), { writeBehind: true });
 /** Appends a board event; serialized like the audit log so that ids commit in order and a resuming console skips none. */
 export async function appendEvent(q: Q, kind: DatabaseKind, row: Omit<DispatchTables['dispatchEvent'], 'seq'>): Promise<number> {
   const state = transactionState(q);

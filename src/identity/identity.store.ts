@@ -226,7 +226,8 @@ export const clearFailures = (db: Q, userId: string) =>
 // ── audit log ───────────────────────────────────────────────────────────────
 const lastAuditEntry = prepared((db) => db.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
 export const lastAudit = async (db: Q) => (await lastAuditEntry(db))[0];
-const auditInsert = prepared((db, row: AuditRow) => db.insertInto('auditLog').values(row));
+// Write-behind: the PostgreSQL writer does not wait for it (platform/db/prepared.ts).
+const auditInsert = prepared((db, row: AuditRow) => db.insertInto('auditLog').values(row), { writeBehind: true });
 export const insertAudit = (db: Q, row: AuditRow) => auditInsert(db, row);
 
 export type AuditFilter = {

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { appendAudit, verifyAudit } from '../../src/identity/audit.service.js';
-import { appendEvent } from '../../src/dispatch/dispatch.store.js';
+import { appendEvent, nextFolioNumber } from '../../src/dispatch/dispatch.store.js';
+import { prepared } from '../../src/platform/db/prepared.js';
 import { dialects } from '../support/dialects.js';
 
 // The group-commit writer (platform/db/database.ts) shares one transaction between writes
@@ -130,6 +131,66 @@ describe.each(dialects())('group-commit writer on $name', (dialect) => {
     ).rows;
     expect(events.map((e) => Number(e.seq))).toEqual([first, first + 1, first + 2, first + 3]);
     expect(events.map((e) => JSON.parse(e.payload).n)).toEqual([1, 3, 5, 7]);
+  });
+
+  // Write-behind statements (platform/db/prepared.ts): on PostgreSQL the writer does not wait for them
+  // (platform/db/pg-writer.ts), so their failure is learnt later — it must still fail their own write only.
+  const probeInsert = prepared((q, row: { id: number; label: string }) => q.insertInto('gcProbe' as never).values(row as never), {
+    writeBehind: true,
+  });
+  const writeBehind = (id: number, label = 'wb') => handle.write((q) => probeInsert(q, { id, label }));
+  const idsFrom = async (from: number) =>
+    (await sql<{ id: number }>`select id from gc_probe where id >= ${from} order by id`.execute(handle.db)).rows.map((r) => Number(r.id));
+
+  it('fails the write whose write-behind statement fails, first, middle or last in its group, and no other', async () => {
+    const results = await Promise.allSettled([
+      writeBehind(1000),
+      writeBehind(1000, 'dup'),
+      writeBehind(1002),
+      handle.write(async (q) => {
+        await probeInsert(q, { id: 1003, label: 'then' });
+        await probeInsert(q, { id: 1002, label: 'dup' });
+      }),
+      writeBehind(1004),
+      writeBehind(1004, 'dup last'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    for (const i of [1, 3, 5]) expect(String((results[i] as PromiseRejectedResult).reason)).toMatch(/unique|duplicate/i);
+    // The fourth write's first row went back with its savepoint.
+    expect(await idsFrom(1000)).toEqual([1000, 1002, 1004]);
+    // Alone in its group, and the writer goes on afterwards.
+    await expect(writeBehind(1000, 'alone')).rejects.toThrow(/unique|duplicate/i);
+    await writeBehind(1005);
+    expect(await idsFrom(1000)).toEqual([1000, 1002, 1004, 1005]);
+  });
+
+  it('reports a failed write-behind statement to the read that follows it, not as an aborted transaction', async () => {
+    await writeBehind(1100);
+    const [read] = await Promise.allSettled([
+      handle.write(async (q) => {
+        await probeInsert(q, { id: 1100, label: 'dup' });
+        return sql`select count(*) as n from gc_probe`.execute(q);
+      }),
+      writeBehind(1101),
+    ]);
+    expect(read.status).toBe('rejected');
+    expect(String((read as PromiseRejectedResult).reason)).toMatch(/unique|duplicate/i);
+    expect(await idsFrom(1100)).toEqual([1100, 1101]);
+  });
+
+  // After its first folio a group knows the next without reading it; a write rolled back gives its number back.
+  it('numbers folios without gaps across a group whose writes fail after taking one', async () => {
+    const take = (fail: boolean) =>
+      handle.write(async (q) => {
+        const n = await nextFolioNumber(q, 'gc-centre', 2031);
+        if (fail) throw new Error(`folio ${n} not used`);
+        return n;
+      });
+    const results = await Promise.allSettled([take(false), take(true), take(false), take(false), take(true)]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([1, 'failed', 2, 3, 'failed']);
+    expect(await take(false)).toBe(4);
+    const [counter] = (await sql<{ last: number }>`select last from folio_counter where centre_id = 'gc-centre'`.execute(handle.db)).rows;
+    expect(Number(counter!.last)).toBe(4);
   });
 });
 

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { statementNames } from './prepared.js';
 import { markGroupConnection, restoreTransactionState, saveTransactionState } from './transaction-state.js';
+import { isWriteBehindFailure, writerPool } from './pg-writer.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -99,19 +100,24 @@ export type OpenOptions = { databaseUrl?: string; dataDir: string; fileName?: st
 export function openDatabase(opts: OpenOptions): Db {
   const plugins = [new CamelCasePlugin()];
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: opts.databaseUrl,
-      max: 10,
-      types: { getTypeParser: pgTypeParser } as unknown as pg.CustomTypesConfig,
-    });
+    const types = { getTypeParser: pgTypeParser } as unknown as pg.CustomTypesConfig;
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, types });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) }), plugins });
+    // The group-commit writer has a connection of its own, pipelined (platform/db/pg-writer.ts).
+    const writer = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: writerPool({ connectionString: opts.databaseUrl, types }) }),
+      plugins,
+    });
     const url = new URL(opts.databaseUrl);
     return {
       kind: 'postgres',
       db,
-      write: groupCommitWriter(db, 'postgres'),
+      write: groupCommitWriter(writer, 'postgres'),
       location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
-      close: () => db.destroy(),
+      close: async () => {
+        await writer.destroy();
+        await db.destroy();
+      },
     };
   }
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -144,14 +150,17 @@ type PendingWrite = {
  * The statements around and between the writes of a group. PostgreSQL takes several in one simple
  * query, one round trip where there were two: the writer waits for each, and a group of dozens of
  * writes paid for it dozens of times. better-sqlite3 prepares one statement at a time and costs no
- * round trip. A commit also releases the last write's savepoint, so none is released before it.
+ * round trip. On SQLite a commit releases the last write's savepoint; on PostgreSQL the last write's
+ * write-behind statements (platform/db/pg-writer.ts) are answered with its release, before the
+ * commit, because a commit that follows a failed statement rolls the whole group back.
  */
-type Step = 'alone' | 'first' | 'next' | 'afterFailure' | 'lastFailed' | 'commit' | 'rollback';
+type Step = 'alone' | 'first' | 'next' | 'last' | 'afterFailure' | 'lastFailed' | 'commit' | 'rollback';
 const raw = (...statements: string[]) => statements.map((s) => CompiledQuery.raw(s));
 const PG_STEPS: Record<Step, CompiledQuery[]> = {
   alone: raw('begin'),
   first: raw('begin; savepoint group_write'),
   next: raw('release group_write; savepoint group_write'),
+  last: raw('release group_write'),
   afterFailure: raw('rollback to group_write; release group_write; savepoint group_write'),
   lastFailed: raw('rollback to group_write; release group_write'),
   commit: raw('commit'),
@@ -161,6 +170,7 @@ const SQLITE_STEPS: Record<Step, CompiledQuery[]> = {
   alone: raw('begin immediate'),
   first: raw('begin immediate', 'savepoint group_write'),
   next: raw('release group_write', 'savepoint group_write'),
+  last: [],
   afterFailure: raw('rollback to group_write', 'release group_write', 'savepoint group_write'),
   lastFailed: raw('rollback to group_write', 'release group_write'),
   commit: raw('commit'),
@@ -191,7 +201,9 @@ function groupCommitWriter(db: Kysely<Database>, kind: DatabaseKind): Db['write'
       await db.connection().execute(async (conn) => {
         markGroupConnection(conn);
         const run = async (step: Step) => {
-          for (const statement of steps[step]) await conn.executeQuery(statement);
+          let result: { rows: unknown[] } | undefined;
+          for (const statement of steps[step]) result = await conn.executeQuery(statement);
+          return result;
         };
         try {
           if (group.length === 1) {
@@ -202,17 +214,26 @@ function groupCommitWriter(db: Kysely<Database>, kind: DatabaseKind): Db['write'
             await run('first');
             for (let i = 0; i < group.length; i++) {
               const saved = saveTransactionState(conn);
+              const last = i === group.length - 1;
+              let done = false;
               try {
-                outcomes.push({ ok: true, value: await group[i]!.work(conn) });
-                if (i < group.length - 1) await run('next');
+                const value = await group[i]!.work(conn);
+                done = true;
+                // The step after a write also answers for its write-behind statements.
+                await run(last ? 'last' : 'next');
+                outcomes.push({ ok: true, value });
               } catch (error) {
+                if (done && !isWriteBehindFailure(error)) throw error;
                 outcomes.push({ ok: false, error });
                 restoreTransactionState(conn, saved);
-                await run(i < group.length - 1 ? 'afterFailure' : 'lastFailed');
+                await run(last ? 'lastFailed' : 'afterFailure');
               }
             }
           }
-          await run('commit');
+          // PostgreSQL answers a commit of an aborted transaction with a rollback, not an error.
+          const committed = await run('commit');
+          if ((committed?.rows[0] as { command?: string } | undefined)?.command === 'ROLLBACK')
+            throw new Error('group commit: the transaction was aborted and rolled back');
         } catch (err) {
           await run('rollback').catch(() => undefined);
           throw err;

@@ -26,6 +26,14 @@ const pluginKey = (plugins: readonly object[]) => {
  */
 export const statementNames = new Map<string, string>();
 
+/**
+ * The SQL of the plans declared `writeBehind`: statements whose result no caller reads and whose
+ * failure fails the whole write (an insert into the incident, audit or event tables). The PostgreSQL
+ * group-commit writer sends them without waiting for their answer and learns their outcome with the
+ * next statement it does wait for (platform/db/pg-writer.ts); elsewhere they run as any other.
+ */
+export const writeBehindStatements = new Set<string>();
+
 type Slot = { arg: number; key?: string } | null;
 type Plan = { sql: string; values: readonly unknown[]; slots: Slot[] };
 
@@ -41,8 +49,10 @@ const columnsOf = (row: Record<string, unknown>) => Object.keys(row).filter((k) 
  * are values, or rows (plain objects, e.g. for `values(row)`), whose set of defined fields picks the
  * plan. Only for queries whose SQL never depends on the values: each value must reach the SQL as one
  * bound parameter, which the first call of each shape checks. Results still pass through the plugins.
+ * `writeBehind` declares a statement whose result is never read (see `writeBehindStatements`): its
+ * promise then resolves with no rows, and a failure may surface at the write's next statement.
  */
-export function prepared<A extends unknown[], R>(build: (q: Q, ...args: A) => Compilable<R>) {
+export function prepared<A extends unknown[], R>(build: (q: Q, ...args: A) => Compilable<R>, options: { writeBehind?: boolean } = {}) {
   const plans = new WeakMap<object, Map<string, Plan>>();
   return async (q: Q, ...args: A): Promise<R[]> => {
     // The SQL depends on the dialect (its adapter, one per database handle, shared by its
@@ -53,7 +63,10 @@ export function prepared<A extends unknown[], R>(build: (q: Q, ...args: A) => Co
     let perQ = plans.get(executor.adapter);
     if (!perQ) plans.set(executor.adapter, (perQ = new Map()));
     let plan = perQ.get(shape);
-    if (!plan) plan = compile(build, q, args, perQ, shape);
+    if (!plan) {
+      plan = compile(build, q, args, perQ, shape);
+      if (options.writeBehind) writeBehindStatements.add(plan.sql);
+    }
     const { sql, values, slots } = plan;
     const parameters = slots.map((s, i) =>
       s === null ? values[i] : s.key === undefined ? args[s.arg] : (args[s.arg] as Record<string, unknown>)[s.key],
