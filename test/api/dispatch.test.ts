@@ -104,6 +104,25 @@ for (const dialect of dialects()) {
       expect(Number(next.folio.slice(-6))).toBe(Number(inc.folio.slice(-6)) + 1);
     });
 
+    // Retries sent at once share a group commit with their first run: each must still answer the one folio.
+    it('answers retries sent together with the one incident their key created', async () => {
+      const key = crypto.randomUUID();
+      const body = { typeCode: '30101', location: { ...ZOCALO, address: 'Reintentos' } };
+      const answers = await Promise.all(Array.from({ length: 6 }, () => post(operador, '/api/dispatch/incidents', body, key)));
+      const folios = new Set(answers.map((a) => a.json().folio));
+      expect(folios.size).toBe(1);
+      expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+      const [folio] = [...folios] as string[];
+      const count = await p.handle.db
+        .selectFrom('incident')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('folio', '=', folio!)
+        .executeTakeFirstOrThrow();
+      expect(Number(count.n)).toBe(1);
+      // The retries took no folio number.
+      expect(Number((await newIncident(operador)).folio.slice(-6))).toBe(Number(folio!.slice(-6)) + 1);
+    });
+
     it('answers bad input clearly and creates nothing', async () => {
       const before = Number(
         (
