@@ -134,7 +134,7 @@ describe.each(dialects())('group-commit writer on $name', (dialect) => {
   });
 
   // Write-behind statements (platform/db/prepared.ts): on PostgreSQL the writer does not wait for them
-  // (platform/db/pg-writer.ts), so their failure is learnt later — it must still fail their own write only.
+  // (platform/db/postgres.ts), so their failure is learnt later — it must still fail their own write only.
   const probeInsert = prepared((q, row: { id: number; label: string }) => q.insertInto('gcProbe' as never).values(row as never), {
     writeBehind: true,
   });

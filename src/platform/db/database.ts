@@ -4,9 +4,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, CamelCasePlugin, CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
-import { statementNames } from './prepared.js';
 import { markGroupConnection, restoreTransactionState, saveTransactionState } from './transaction-state.js';
-import { isWriteBehindFailure, writerPool } from './pg-writer.js';
+import { isWriteBehindFailure, namingPool, writerPool } from './postgres.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -67,29 +66,6 @@ function withStatementCache(sqlite: SQLite.Database, capacity = 500) {
   };
 }
 
-/**
- * The pool as Kysely sees it, whose clients run the compiled queries (platform/db/prepared.ts) as
- * named prepared statements: PostgreSQL then parses and plans each once per connection, where an
- * unnamed statement is parsed and planned on every call (measured in docs/benchmarks.md). Other
- * queries pass through unchanged.
- */
-function namingPool(pool: pg.Pool): pg.Pool {
-  const named = new WeakSet<pg.PoolClient>();
-  const connect = async () => {
-    const client = await pool.connect();
-    if (!named.has(client)) {
-      named.add(client);
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
-        const name = typeof text === 'string' && Array.isArray(values) ? statementNames.get(text) : undefined;
-        return name ? query({ name, text, values }) : query(text, values, callback);
-      }) as typeof client.query;
-    }
-    return client;
-  };
-  return { connect, end: () => pool.end() } as unknown as pg.Pool;
-}
-
 export type OpenOptions = { databaseUrl?: string; dataDir: string; fileName?: string };
 
 /**
@@ -103,7 +79,7 @@ export function openDatabase(opts: OpenOptions): Db {
     const types = { getTypeParser: pgTypeParser } as unknown as pg.CustomTypesConfig;
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, types });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) }), plugins });
-    // The group-commit writer has a connection of its own, pipelined (platform/db/pg-writer.ts).
+    // The group-commit writer has a connection of its own, pipelined (platform/db/postgres.ts).
     const writer = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: writerPool({ connectionString: opts.databaseUrl, types }) }),
       plugins,
@@ -151,7 +127,7 @@ type PendingWrite = {
  * query, one round trip where there were two: the writer waits for each, and a group of dozens of
  * writes paid for it dozens of times. better-sqlite3 prepares one statement at a time and costs no
  * round trip. On SQLite a commit releases the last write's savepoint; on PostgreSQL the last write's
- * write-behind statements (platform/db/pg-writer.ts) are answered with its release, before the
+ * write-behind statements (platform/db/postgres.ts) are answered with its release, before the
  * commit, because a commit that follows a failed statement rolls the whole group back.
  */
 type Step = 'alone' | 'first' | 'next' | 'last' | 'afterFailure' | 'lastFailed' | 'commit' | 'rollback';
