@@ -209,3 +209,34 @@ describe.each(dialects().filter((d) => d.name === 'sqlite'))('temporary storage 
     }
   });
 });
+
+// The PostgreSQL writer keeps one connection of its own (platform/db/postgres.ts): losing it — a restart, a
+// failover, an administrator ending the backend — fails the writes in flight and must not stop the next ones.
+describe.each(dialects().filter((d) => d.name === 'postgres'))('the writer connection on $name', (dialect) => {
+  let handle: Db;
+  beforeAll(async () => {
+    handle = await dialect.open();
+    await migrateToLatest(handle);
+    await sql`create table gc_lost (id integer primary key)`.execute(handle.db);
+  });
+  afterAll(async () => handle?.close());
+
+  it('opens a new connection after its own is terminated, and commits what it acknowledges', async () => {
+    const insert = (id: number) => handle.write((q) => sql`insert into gc_lost (id) values (${id})`.execute(q));
+    await insert(1);
+    const ended = await sql<{ ok: boolean }>`
+      select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = 'openc5-writer'`.execute(handle.db);
+    expect(ended.rows.map((r) => r.ok)).toEqual([true]);
+    const acknowledged: number[] = [];
+    for (let id = 2; id <= 6; id++) {
+      await insert(id).then(
+        () => acknowledged.push(id),
+        () => undefined,
+      );
+    }
+    // At most the first write after the loss fails; every acknowledged one is there.
+    expect(acknowledged.length).toBeGreaterThanOrEqual(4);
+    const ids = (await sql<{ id: number }>`select id from gc_lost order by id`.execute(handle.db)).rows.map((r) => Number(r.id));
+    expect(ids).toEqual([1, ...acknowledged]);
+  });
+});

@@ -81,7 +81,8 @@ export function openDatabase(opts: OpenOptions): Db {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) }), plugins });
     // The group-commit writer has a connection of its own, pipelined (platform/db/postgres.ts).
     const writer = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: writerPool({ connectionString: opts.databaseUrl, types }) }),
+      // Named so that an operator can tell it apart in pg_stat_activity.
+      dialect: new PostgresDialect({ pool: writerPool({ connectionString: opts.databaseUrl, types, application_name: 'openc5-writer' }) }),
       plugins,
     });
     const url = new URL(opts.databaseUrl);
