@@ -67,10 +67,9 @@ export function writerPool(config: pg.ClientConfig): pg.Pool {
     await client.connect();
     broken = false;
     pending = [];
-    // node-postgres writes each statement to the socket on its own, one system call each (a third of
-    // the server's time, docs/benchmarks.md). Held until the end of the current turn, the statements
-    // a write sends in a row leave together; nothing is delayed past the moment the writer would
-    // wait for an answer anyway.
+    // node-postgres writes each statement to the socket on its own, one system call each. Held until the
+    // end of the current turn, the statements a write sends in a row leave together; nothing is delayed past
+    // the moment the writer would wait for an answer anyway.
     const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
     let corked = false;
     const uncork = () => {
