@@ -492,13 +492,15 @@ export const insertIdempotency = (q: Q, row: DispatchTables['idempotencyKey']) =
 // Every incident, call and status change appends an event: compiled once (platform/db/prepared.ts).
 const EVENT_HEAD = 'dispatch.event.head';
 const lastEvent = prepared((q) => q.selectFrom('dispatchEvent').select('seq').orderBy('seq', 'desc').limit(1));
+// PostgreSQL: the lock that serializes appends, write-behind so that it travels with the head's read behind it.
+const lockEvents = prepared((q) => q.selectNoFrom(sql<number>`pg_advisory_xact_lock(482902)`.as('locked')), { writeBehind: true });
 const eventInsert = prepared((q, row: DispatchTables['dispatchEvent']) => q.insertInto('dispatchEvent').values(row), { writeBehind: true });
 /** Appends a board event; serialized like the audit log so that ids commit in order and a resuming console skips none. */
 export async function appendEvent(q: Q, kind: DatabaseKind, row: Omit<DispatchTables['dispatchEvent'], 'seq'>): Promise<number> {
   const state = transactionState(q);
   let last = state?.get(EVENT_HEAD) as number | undefined;
   if (last === undefined) {
-    if (kind === 'postgres') await sql`select pg_advisory_xact_lock(482902)`.execute(q);
+    if (kind === 'postgres') await lockEvents(q);
     const [head] = await lastEvent(q);
     last = head ? Number(head.seq) : 0;
   }

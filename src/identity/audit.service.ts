@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.js';
 import { transactionState } from '../platform/db/transaction-state.js';
 import * as store from './identity.store.js';
@@ -57,7 +56,7 @@ export async function appendAudit(
     const state = transactionState(q);
     let last = state?.get(AUDIT_HEAD) as ChainHead | undefined;
     if (!last) {
-      if (handle.kind === 'postgres') await sql`select pg_advisory_xact_lock(482901)`.execute(q);
+      if (handle.kind === 'postgres') await store.lockAuditChain(q);
       const row = await store.lastAudit(q);
       last = row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS };
     }

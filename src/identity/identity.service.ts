@@ -494,7 +494,7 @@ export type Authenticated = { actor: Actor; user: UserRow; csrfToken: string; se
 export async function authenticate(deps: IdentityDeps, token: string | undefined): Promise<Authenticated> {
   if (!token) throw unauthenticated();
   const db = deps.handle.db;
-  const found = await store.getSessionWithUser(db, sha256(token));
+  const found = await store.getSessionWithUser(db, deps.handle.kind, sha256(token));
   if (!found) throw unauthenticated(true);
   const { session, user, roles } = found;
   if (session.stage !== 'full') throw new AppError(401, 'mfa_stage', 'error.mfa_stage');

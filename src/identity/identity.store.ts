@@ -1,6 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import { prepared } from '../platform/db/prepared.js';
+import type { DatabaseKind } from '../platform/db/database.js';
 import type { AgencyKind, AgencyLevel, Role } from './roles.js';
 
 export interface IdentityTables {
@@ -130,7 +131,7 @@ export const getSession = async (db: Q, id: string): Promise<SessionRow | undefi
  * three, and on PostgreSQL each query is a round trip and a socket write (docs/benchmarks.md). The user
  * is left-joined so that a session whose user is gone is still found (and then deleted).
  */
-const sessionUserRoles = prepared((db, id: string) =>
+const sessionWithUser = (db: Q) =>
   db
     .selectFrom('userSession')
     .leftJoin('appUser', 'appUser.id', 'userSession.userId')
@@ -148,15 +149,18 @@ const sessionUserRoles = prepared((db, id: string) =>
       'userSession.ip',
       'userSession.userAgent',
       'userRole.role',
-    ])
-    .where('userSession.id', '=', id)
+    ]);
+const sessionUserRoles = prepared((db, id: string) => sessionWithUser(db).where('userSession.id', '=', id).orderBy('userRole.role'));
+// PostgreSQL takes a set of ids as one array parameter.
+const sessionsUserRoles = prepared((db, ids: string[]) =>
+  sessionWithUser(db)
+    .where('userSession.id', '=', sql<string>`any(${ids})`)
     .orderBy('userRole.role'),
 );
-export async function getSessionWithUser(
-  db: Q,
-  id: string,
-): Promise<{ session: SessionRow; user: UserRow | undefined; roles: Role[] } | undefined> {
-  const rows = await sessionUserRoles(db, id);
+type SessionUserRow = Awaited<ReturnType<typeof sessionUserRoles>>[number];
+export type SessionWithUser = { session: SessionRow; user: UserRow | undefined; roles: Role[] };
+
+function toSessionWithUser(rows: SessionUserRow[]): SessionWithUser | undefined {
   if (!rows[0]) return undefined;
   const {
     sessionId,
@@ -185,6 +189,50 @@ export async function getSessionWithUser(
     userAgent,
   };
   return { session, user: user.id === null ? undefined : (user as UserRow), roles: rows.flatMap((x) => (x.role ? [x.role] : [])) };
+}
+
+type Waiter = { resolve: (found: SessionWithUser | undefined) => void; reject: (error: unknown) => void };
+const waiting = new WeakMap<object, Map<string, Waiter[]>>();
+
+/**
+ * A session with its user and roles. On PostgreSQL the requests that arrive in the same turn of the event
+ * loop — under load, several at a time — are looked up together in one query: a round trip, and a wake-up
+ * of a database backend, for all of them instead of one each (docs/benchmarks.md). Never inside a
+ * transaction, whose end would not wait for the next turn.
+ */
+export function getSessionWithUser(db: Q, kind: DatabaseKind, id: string): Promise<SessionWithUser | undefined> {
+  if (kind !== 'postgres' || db.isTransaction) return sessionUserRoles(db, id).then(toSessionWithUser);
+  let batch = waiting.get(db);
+  if (!batch) {
+    const ids = new Map<string, Waiter[]>();
+    waiting.set(db, (batch = ids));
+    setImmediate(() => {
+      waiting.delete(db);
+      void readSessions(db, ids);
+    });
+  }
+  const ids = batch;
+  return new Promise((resolve, reject) => {
+    const list = ids.get(id);
+    if (list) list.push({ resolve, reject });
+    else ids.set(id, [{ resolve, reject }]);
+  });
+}
+
+async function readSessions(db: Q, ids: Map<string, Waiter[]>): Promise<void> {
+  try {
+    const rows = await sessionsUserRoles(db, [...ids.keys()]);
+    const bySession = new Map<string, SessionUserRow[]>();
+    for (const row of rows) {
+      const list = bySession.get(row.sessionId);
+      if (list) list.push(row);
+      else bySession.set(row.sessionId, [row]);
+    }
+    // Each request gets rows of its own: two requests of one session may share a batch.
+    for (const [id, waiters] of ids) for (const w of waiters) w.resolve(toSessionWithUser(bySession.get(id) ?? []));
+  } catch (error) {
+    for (const waiters of ids.values()) for (const w of waiters) w.reject(error);
+  }
 }
 export const touchSession = (db: Q, id: string, at: string) =>
   db.updateTable('userSession').set({ lastSeenAt: at }).where('id', '=', id).execute();
@@ -226,6 +274,11 @@ export const clearFailures = (db: Q, userId: string) =>
 // ── audit log ───────────────────────────────────────────────────────────────
 const lastAuditEntry = prepared((db) => db.selectFrom('auditLog').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
 export const lastAudit = async (db: Q) => (await lastAuditEntry(db))[0];
+/** PostgreSQL: the lock that serializes appends to the chain, held to the end of the transaction. Write-behind: it
+ *  travels with the head's read that follows it. */
+export const lockAuditChain = prepared((db) => db.selectNoFrom(sql<number>`pg_advisory_xact_lock(482901)`.as('locked')), {
+  writeBehind: true,
+});
 // Write-behind: the PostgreSQL writer does not wait for it (platform/db/prepared.ts).
 const auditInsert = prepared((db, row: AuditRow) => db.insertInto('auditLog').values(row), { writeBehind: true });
 export const insertAudit = (db: Q, row: AuditRow) => auditInsert(db, row);

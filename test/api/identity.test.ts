@@ -169,6 +169,20 @@ for (const dialect of dialects()) {
       expect((await as(p, b)('GET', '/api/session')).statusCode).toBe(401);
     });
 
+    // On PostgreSQL the sessions of requests arriving together are read in one query (identity.store.ts).
+    it('tells apart the users of requests that arrive together', async () => {
+      const names = ['operador', 'despacho', 'supervisor', 'fusion'];
+      const sessions = await Promise.all(names.map((n) => login(p, n)));
+      const alone = await Promise.all(sessions.map(async (s) => (await as(p, s)('GET', '/api/session')).json().user));
+      const stranger = { cookie: 'oc5_session=' + 'x'.repeat(43), csrf: '', username: 'nadie' };
+      const together = await Promise.all([...sessions, ...sessions, stranger].map((s) => as(p, s)('GET', '/api/session')));
+      expect(together.map((r) => r.statusCode)).toEqual([...names.map(() => 200), ...names.map(() => 200), 401]);
+      const users = together.slice(0, -1).map((r) => r.json().user);
+      expect(users.map((u) => u.username)).toEqual([...names, ...names]);
+      expect(users).toEqual([...alone, ...alone]);
+      expect(new Set(alone.map((u) => JSON.stringify(u.roles))).size).toBeGreaterThan(1);
+    });
+
     it('disables an account at once: its open session stops working', async () => {
       const s = await login(p, 'policia');
       const id = (await as(p, s)('GET', '/api/session')).json().user.id as string;
