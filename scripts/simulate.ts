@@ -40,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient, HttpError, login, type ApiClient, type Reply, type Session } from '../bench/support/api-client.js';
 import { nextDemoCode, type DbTarget } from '../bench/support/demo-mfa.js';
+import type { ClosureCode } from '../src/dispatch/closure-codes.js';
 
 const HELP = `Uso: npm run simulate -- [opciones]
 
@@ -206,28 +207,31 @@ const REAL: Weighted<'security' | 'medical' | 'civil' | 'services'> = [
   ['services', 4],
 ];
 
-/** There is no national list of closure codes; these are illustrative, by type of incident. */
-const CLOSURES: Readonly<Record<string, Weighted<string>>> = {
+/** How each type of incident is closed, from the server's closed list (src/dispatch/closure-codes.ts), by type. */
+const CLOSURES: Readonly<Record<string, Weighted<ClosureCode>>> = {
   '1': [
-    ['TRASLADO A HOSPITAL', 55],
-    ['ATENDIDO EN EL LUGAR', 35],
-    ['NEGATIVA DE ATENCION', 10],
+    ['TRASLADO_HOSPITAL', 55],
+    ['ATENDIDO', 35],
+    ['NO_LOCALIZADO', 10],
   ],
   '2': [
-    ['CONTROLADO', 70],
-    ['FALSA ALARMA', 30],
+    ['ATENDIDO', 70],
+    ['FALSA_ALARMA', 30],
   ],
   '3': [
-    ['ATENDIDO', 50],
-    ['REMITIDO AL MP', 20],
-    ['SIN NOVEDAD', 20],
-    ['FALSA ALARMA', 10],
+    ['ATENDIDO', 40],
+    ['REMITIDO_MP', 15],
+    ['DETENIDOS', 10],
+    ['SIN_NOVEDAD', 25],
+    ['FALSA_ALARMA', 10],
   ],
   '4': [
-    ['REPORTADO A SERVICIOS', 80],
+    ['CANALIZADO', 80],
     ['ATENDIDO', 20],
   ],
 };
+// The wrap-up closes what is still on the board: the simulated units did attend it.
+const WRAP_UP_CLOSURE: ClosureCode = 'ATENDIDO';
 
 const FIRST_NAMES = ['María', 'José', 'Guadalupe', 'Juan', 'Ana', 'Luis', 'Rosa', 'Carlos', 'Verónica', 'Miguel', 'Patricia', 'Jorge'];
 const NOTES: Readonly<Record<string, readonly string[]>> = {
@@ -575,7 +579,7 @@ async function main(): Promise<number> {
       const body =
         inc.status === 'pending'
           ? { status: 'cancelled', reason: 'Fin de la simulación' }
-          : { status: 'closed', closureCode: 'FIN DE SIMULACION' };
+          : { status: 'closed', closureCode: WRAP_UP_CLOSURE };
       await despacho.call('POST', `/api/dispatch/incidents/${inc.id}/status`, body).catch((err: unknown) => failed(inc.folio, err));
     }
   }
