@@ -580,7 +580,10 @@ async function main(): Promise<number> {
         inc.status === 'pending'
           ? { status: 'cancelled', reason: 'Fin de la simulación' }
           : { status: 'closed', closureCode: WRAP_UP_CLOSURE };
-      await despacho.call('POST', `/api/dispatch/incidents/${inc.id}/status`, body).catch((err: unknown) => failed(inc.folio, err));
+      await despacho.call('POST', `/api/dispatch/incidents/${inc.id}/status`, body).then(
+        () => void (body.status === 'closed' ? stats.closed++ : stats.cancelled++),
+        (err: unknown) => failed(inc.folio, err),
+      );
     }
   }
   console.log(`\nResumen: ${summary()}\n${await boardLine()}`);
