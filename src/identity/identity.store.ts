@@ -162,10 +162,11 @@ export type SessionWithUser = { session: SessionRow; user: UserRow | undefined; 
 
 function toSessionWithUser(rows: SessionUserRow[]): SessionWithUser | undefined {
   if (!rows[0]) return undefined;
+  // The session's columns come aliased (they share names with the user's); what remains is the user.
   const {
-    sessionId,
-    sessionUserId,
-    sessionCreatedAt,
+    sessionId: id,
+    sessionUserId: userId,
+    sessionCreatedAt: createdAt,
     stage,
     csrfToken,
     lastSeenAt,
@@ -176,18 +177,7 @@ function toSessionWithUser(rows: SessionUserRow[]): SessionWithUser | undefined 
     role: _,
     ...user
   } = rows[0];
-  const session: SessionRow = {
-    id: sessionId,
-    userId: sessionUserId,
-    createdAt: sessionCreatedAt,
-    stage,
-    csrfToken,
-    lastSeenAt,
-    expiresAt,
-    pendingSecret,
-    ip,
-    userAgent,
-  };
+  const session: SessionRow = { id, userId, createdAt, stage, csrfToken, lastSeenAt, expiresAt, pendingSecret, ip, userAgent };
   return { session, user: user.id === null ? undefined : (user as UserRow), roles: rows.flatMap((x) => (x.role ? [x.role] : [])) };
 }
 
