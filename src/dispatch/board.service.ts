@@ -129,7 +129,6 @@ export async function replayEvents(deps: DispatchDeps, actor: Actor, lastEventId
  */
 export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise<Alert[]> {
   const db = deps.handle.db;
-  const raised: Alert[] = [];
   // The centre's targets and each unit agency's on-scene limit (src/dispatch/settings.service.ts).
   const settings = await allSettings(deps);
   // Only what could be overdue under the shortest limit anywhere is read; each is then held to its own.
@@ -140,10 +139,12 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
   const pendingBy = new Date(now.getTime() - shortestTarget * 1000).toISOString();
   const onSceneBy = new Date(now.getTime() - shortestStale * 60_000).toISOString();
   // Nothing near its limit (the usual case): no write at all.
-  if (!(await store.pendingCreatedBy(db, pendingBy)).length && !(await store.onSceneSince(db, onSceneBy)).length) return raised;
-  const events: Parameters<typeof store.appendEvent>[2][] = [];
-  const written: BusEvent[] = [];
-  await deps.handle.write(async (trx) => {
+  if (!(await store.pendingCreatedBy(db, pendingBy)).length && !(await store.onSceneSince(db, onSceneBy)).length) return [];
+  // What the write raises is its own: a write may run again (platform/db/database.ts), and a second run starts afresh.
+  const { raised, written } = await deps.handle.write(async (trx) => {
+    const raised: Alert[] = [];
+    const events: Parameters<typeof store.appendEvent>[2][] = [];
+    const written: BusEvent[] = [];
     // Read again in the write: an incident dispatched or a unit moved on since is no longer a candidate.
     for (const row of await store.pendingCreatedBy(trx, pendingBy)) {
       const target = targetSecondsFor(settings.get(row.centreId), row.priority as Priority);
@@ -202,6 +203,7 @@ export async function checkTimers(deps: DispatchDeps, now = new Date()): Promise
       const seq = await store.appendEvent(trx, deps.handle.kind, e);
       written.push({ ...e, seq, agencyIds: JSON.parse(e.agencyIds ?? '[]') as string[], payload: JSON.parse(e.payload) as unknown });
     }
+    return { raised, written };
   });
   // Only after the commit: a console must never see an alert that a rollback took back.
   written.forEach((e) => deps.bus.publish(e));

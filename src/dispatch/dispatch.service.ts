@@ -7,7 +7,7 @@ import type { Config } from '../platform/config.js';
 import { AppError, badRequest, notFound } from '../platform/errors.js';
 import type { BusEvent, EventBus } from '../platform/events.js';
 import type { Actor } from '../identity/access-policy.js';
-import { appendAudit } from '../identity/audit.service.js';
+import { appendAudit, prepareAuditChain } from '../identity/audit.service.js';
 import { listAgencies, type Agency } from '../identity/identity.service.js';
 import type { GeoService } from '../geo/geo.service.js';
 import * as store from './dispatch.store.js';
@@ -273,6 +273,7 @@ export async function createCall(
   const centre = await actorCentre(deps, actor);
   const where = input.callerLocation ? locatePoint(deps, input.callerLocation.lat, input.callerLocation.lon, 'callerLocation.lat') : null;
   const r = await idempotent(deps, actor, idemKey, 'call.create', input, async (q) => {
+    await Promise.all([prepareAuditChain(deps.handle, q), store.prepareEventLog(q, deps.handle.kind)]);
     const now = nowIso(deps);
     const row = {
       id: uuid(),
@@ -385,11 +386,17 @@ export async function createIncident(
     if (call && (await store.getCall(q, call.id))?.outcome)
       throw new AppError(409, 'call_closed', 'error.dispatch.call_closed', {}, 'callId');
     const now = nowIso(deps);
-    const incident = await insertNewIncident(q, mine, now, actor.userId, {
-      typeCode: type.code,
-      priority,
-      location: { ...where, uncertaintyM: input.location.uncertaintyM ?? null, address: input.location.address ?? null },
-    });
+    // The folio and the heads of the two chains this write appends to, read together (in a group commit,
+    // by its first incident only; the order of the locks is the folio's, the audit's, the events').
+    const [incident] = await Promise.all([
+      insertNewIncident(q, mine, now, actor.userId, {
+        typeCode: type.code,
+        priority,
+        location: { ...where, uncertaintyM: input.location.uncertaintyM ?? null, address: input.location.address ?? null },
+      }),
+      prepareAuditChain(deps.handle, q),
+      store.prepareEventLog(q, deps.handle.kind),
+    ]);
     const entry = (kind: TimelineEntry['kind'], text: string | null, data: Record<string, unknown> | null): TimelineEntry => ({
       id: uuid(),
       incidentId: incident.id,
@@ -497,8 +504,7 @@ async function changeIncident(
   ctx: Ctx,
 ): Promise<IncidentView> {
   await visibleIncident(deps, actor, id);
-  let publish: () => void = () => {};
-  const view = await deps.handle.write(async (trx) => {
+  const { view, publish } = await deps.handle.write(async (trx) => {
     const incident = (await store.getIncidentForUpdate(trx, deps.handle.kind, id))!;
     const now = nowIso(deps);
     const done = await change(trx, incident, now);
@@ -509,8 +515,7 @@ async function changeIncident(
     const event = incidentEvent('incident', v);
     // Units released by this change still hear about it (their crews' phones follow the incident).
     event.agencyIds = [...new Set([...event.agencyIds, ...(done.alsoAgencies ?? [])])];
-    publish = await writeEvents(deps, trx, [event, ...(done.extra ?? [])]);
-    return v;
+    return { view: v, publish: await writeEvents(deps, trx, [event, ...(done.extra ?? [])]) };
   });
   publish();
   return view;
@@ -772,8 +777,7 @@ export async function changeUnitStatus(deps: DispatchDeps, actor: Actor, unitId:
   if (!canReportFor(actor, unit, agency)) throw new AppError(403, 'forbidden', 'error.forbidden');
   if (!canChangeUnit(unit.status, status))
     throw new AppError(409, 'invalid_transition', 'error.dispatch.unit_transition', { from: unit.status, to: status }, 'status');
-  let publish: () => void = () => {};
-  const updated = await deps.handle.write(async (trx) => {
+  const { updated, publish } = await deps.handle.write(async (trx) => {
     const now = nowIso(deps);
     const incidentId = unit.incidentId;
     const leaving = status === 'returning' || status === 'available';
@@ -808,8 +812,7 @@ export async function changeUnitStatus(deps: DispatchDeps, actor: Actor, unitId:
       { action: 'dispatch.unit.status', targetType: 'unit', targetId: unitId, details: { status }, ...ctx },
       trx,
     );
-    publish = await writeEvents(deps, trx, events);
-    return u2;
+    return { updated: u2, publish: await writeEvents(deps, trx, events) };
   });
   publish();
   return updated;
@@ -843,10 +846,9 @@ export async function reportPosition(deps: DispatchDeps, actor: Actor, unitId: s
   if (!canReportFor(actor, unit, agency)) throw new AppError(403, 'forbidden', 'error.forbidden');
   locatePoint(deps, pos.lat, pos.lon, 'lat');
   const now = nowIso(deps);
-  let publish: () => void = () => {};
-  await deps.handle.write(async (trx) => {
+  const publish = await deps.handle.write(async (trx) => {
     await store.updateUnit(trx, unitId, { lat: pos.lat, lon: pos.lon, positionAt: now });
-    publish = await writeEvents(deps, trx, [unitEvent({ ...unit, position: { ...pos, at: now } }, agency)]);
+    return writeEvents(deps, trx, [unitEvent({ ...unit, position: { ...pos, at: now } }, agency)]);
   });
   publish();
   return { ...unit, position: { ...pos, at: now } };

@@ -498,17 +498,22 @@ const eventInsert = prepared((q, row: DispatchTables['dispatchEvent']) => q.inse
 /** Appends a board event; serialized like the audit log so that ids commit in order and a resuming console skips none. */
 export async function appendEvent(q: Q, kind: DatabaseKind, row: Omit<DispatchTables['dispatchEvent'], 'seq'>): Promise<number> {
   const state = transactionState(q);
-  let last = state?.get(EVENT_HEAD) as number | undefined;
-  if (last === undefined) {
-    if (kind === 'postgres') await lockEvents(q);
-    const [head] = await lastEvent(q);
-    last = head ? Number(head.seq) : 0;
-  }
+  const last = (state?.get(EVENT_HEAD) as number | undefined) ?? (await readEventHead(q, kind));
   const seq = last + 1;
   await eventInsert(q, { ...row, seq });
   // Held until this transaction ends (platform/db/transaction-state.ts): the next append needs no read.
   state?.set(EVENT_HEAD, seq);
   return seq;
+}
+async function readEventHead(q: Q, kind: DatabaseKind): Promise<number> {
+  if (kind === 'postgres') await lockEvents(q);
+  const [head] = await lastEvent(q);
+  return head ? Number(head.seq) : 0;
+}
+/** Like the audit chain's `prepareAuditChain`: the lock and the head, read beside a write's other reads. */
+export async function prepareEventLog(q: Q, kind: DatabaseKind): Promise<void> {
+  const state = transactionState(q);
+  if (state && !state.has(EVENT_HEAD)) state.set(EVENT_HEAD, await readEventHead(q, kind));
 }
 export async function eventsAfter(q: Q, seq: number, limit = 1000) {
   return q.selectFrom('dispatchEvent').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();

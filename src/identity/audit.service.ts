@@ -41,6 +41,22 @@ export function auditHash(row: Omit<AuditRow, 'hash'>): string {
   return crypto.createHash('sha256').update(row.prevHash).update('\n').update(body).digest('hex');
 }
 
+async function readHead(handle: Db, q: Parameters<typeof store.insertAudit>[0]): Promise<ChainHead> {
+  if (handle.kind === 'postgres') await store.lockAuditChain(q);
+  const row = await store.lastAudit(q);
+  return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS };
+}
+
+/**
+ * Takes the chain's lock and reads its head for a transaction that will append, unless it already
+ * has: a write that makes other reads first can make this one beside them (on the group-commit
+ * writer's connection, one round trip for all) instead of after them.
+ */
+export async function prepareAuditChain(handle: Db, q: Parameters<typeof store.insertAudit>[0]): Promise<void> {
+  const state = transactionState(q);
+  if (state && !state.has(AUDIT_HEAD)) state.set(AUDIT_HEAD, await readHead(handle, q));
+}
+
 /**
  * Appends an entry. Appends are serialized (an advisory lock in PostgreSQL, the
  * single writer in SQLite) so that the chain has no forks; pass the transaction of
@@ -54,12 +70,7 @@ export async function appendAudit(
 ): Promise<void> {
   const run = async (q: Parameters<typeof store.insertAudit>[0]) => {
     const state = transactionState(q);
-    let last = state?.get(AUDIT_HEAD) as ChainHead | undefined;
-    if (!last) {
-      if (handle.kind === 'postgres') await store.lockAuditChain(q);
-      const row = await store.lastAudit(q);
-      last = row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS };
-    }
+    const last = (state?.get(AUDIT_HEAD) as ChainHead | undefined) ?? (await readHead(handle, q));
     const base = {
       seq: last.seq + 1,
       at: new Date().toISOString(),

@@ -70,9 +70,9 @@ export async function registerDetention(
   ctx: Ctx = {},
 ): Promise<Detention> {
   const record = resolveRecord(deps, input.record);
-  let incidentId = input.incidentId ?? null;
-  if (incidentId && !input.iphId) {
-    await getIncident(deps.dispatch, actor, incidentId).catch(() => {
+  const given = input.incidentId ?? null;
+  if (given && !input.iphId) {
+    await getIncident(deps.dispatch, actor, given).catch(() => {
       throw new AppError(404, 'not_found', 'error.not_found', {}, 'incidentId');
     });
   }
@@ -80,7 +80,7 @@ export async function registerDetention(
   const now = nowIso(deps);
   const year = Number(now.slice(0, 4));
   const row = await deps.handle.write(async (q) => {
-    if (input.iphId) incidentId = (await linkableIph(deps, q, actor, input.iphId, { draftOnly: true })).incidentId ?? incidentId;
+    const incidentId = input.iphId ? ((await linkableIph(deps, q, actor, input.iphId, { draftOnly: true })).incidentId ?? given) : given;
     const n = await nextFolioNumber(q, agency.id, 'detention', year);
     const r: DetentionRow = {
       id: newId(),

@@ -160,9 +160,9 @@ async function toView(deps: RecordsDeps, actor: Actor, row: EvidenceRow): Promis
 
 export async function registerEvidence(deps: RecordsDeps, actor: Actor, input: NewEvidence, ctx: Ctx = {}): Promise<EvidenceView> {
   const place = locatePlace(deps.geo, input.place, 'place.lat');
-  let incidentId = input.incidentId ?? null;
-  if (incidentId && !input.iphId) {
-    await getIncident(deps.dispatch, actor, incidentId).catch(() => {
+  const given = input.incidentId ?? null;
+  if (given && !input.iphId) {
+    await getIncident(deps.dispatch, actor, given).catch(() => {
       throw new AppError(404, 'not_found', 'error.not_found', {}, 'incidentId');
     });
   }
@@ -172,7 +172,7 @@ export async function registerEvidence(deps: RecordsDeps, actor: Actor, input: N
   const now = nowIso(deps);
   const year = Number(now.slice(0, 4));
   const row = await deps.handle.write(async (q) => {
-    if (input.iphId) incidentId = (await linkableIph(deps, q, actor, input.iphId, { draftOnly: false })).incidentId ?? incidentId;
+    const incidentId = input.iphId ? ((await linkableIph(deps, q, actor, input.iphId, { draftOnly: false })).incidentId ?? given) : given;
     const n = await nextFolioNumber(q, agency.id, 'evidence', year);
     const custodian: Party = { name, position: null, userId: actor.userId, agencyId: agency.id, agencyName: agency.name };
     const base: EvidenceRow = {

@@ -590,9 +590,8 @@ async function importStream(deps: ImportDeps, job: JobRow, body: AsyncIterable<B
 
   const commit = async (b: Batch) => {
     const at = nowOf(deps).toISOString();
-    let accepted = 0;
-    await handle.write(async (q) => {
-      accepted = await crimeStore.insertRecordBatch(q, handle.kind, b.rows);
+    const accepted = await handle.write(async (q) => {
+      const accepted = await crimeStore.insertRecordBatch(q, handle.kind, b.rows);
       if (b.rejections.length) await store.insertRejections(q, b.rejections);
       const moved = await store.advanceJob(q, job.id, b.from, {
         bytes: b.end,
@@ -606,6 +605,7 @@ async function importStream(deps: ImportDeps, job: JobRow, body: AsyncIterable<B
       // Another run of the same job moved the position: this one must not write.
       if (!moved) throw new Error(`import ${job.id}: committed position moved by another run`);
       if (Object.keys(b.patch).length) await store.updateJob(q, job.id, b.patch);
+      return accepted;
     });
     Object.assign(state, b.patch, {
       bytesCommitted: b.end,

@@ -1,11 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, CamelCasePlugin, CompiledQuery, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  CamelCasePlugin,
+  CompiledQuery,
+  DefaultConnectionProvider,
+  DefaultQueryExecutor,
+  type Dialect,
+  type KyselyPlugin,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { markGroupConnection, restoreTransactionState, saveTransactionState } from './transaction-state.js';
-import { isWriteBehindFailure, namingPool, writerPool } from './postgres.js';
+import { namingPool, writerPool } from './postgres.js';
+import { isWriteBehindFailure, writeBehindStatements, writeBehindTag } from './prepared.js';
+import { sqliteThread } from './sqlite-thread.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -17,9 +28,11 @@ export type Db = {
   location: string;
   close: () => Promise<void>;
   /**
-   * Runs `work` in a transaction and resolves after its commit. On SQLite, writes that
-   * arrive together share one commit (group commit, see `groupCommitWriter`); each still
-   * succeeds or fails on its own. Inside `work`, use only the handle it is given.
+   * Runs `work` in a transaction and resolves after its commit. Writes that arrive together
+   * share one commit (group commit, see `groupCommitWriter`); each still succeeds or fails on
+   * its own. Inside `work`, use only the handle it is given. `work` may run more than once
+   * (when an earlier write of its group fails after it started): it must have no effect outside
+   * the transaction but what it returns.
    */
   write: <T>(work: (q: Kysely<Database> | Transaction<Database>) => Promise<T>) => Promise<T>;
 };
@@ -38,34 +51,6 @@ function pgTypeParser(oid: number, format?: string): (value: string) => unknown 
   return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
 }
 
-/**
- * Kysely's SQLite driver prepares every statement anew; compiling the SQL was the
- * largest single cost of a dispatch write (docs/benchmarks.md). The application
- * issues a bounded set of statement shapes, so a small LRU keyed by the SQL text
- * keeps them compiled. A statement still being iterated (a stream) is busy and
- * cannot be reused, so that caller gets a fresh one.
- */
-function withStatementCache(sqlite: SQLite.Database, capacity = 500) {
-  const cache = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(text: string) {
-      const hit = cache.get(text);
-      if (hit && !hit.busy) {
-        cache.delete(text);
-        cache.set(text, hit);
-        return hit;
-      }
-      const stmt = sqlite.prepare(text);
-      if (!hit) {
-        cache.set(text, stmt);
-        if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
-      }
-      return stmt;
-    },
-  };
-}
-
 export type OpenOptions = { databaseUrl?: string; dataDir: string; fileName?: string };
 
 /**
@@ -80,16 +65,14 @@ export function openDatabase(opts: OpenOptions): Db {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, types });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) }), plugins });
     // The group-commit writer has a connection of its own, pipelined (platform/db/postgres.ts).
-    const writer = new Kysely<Database>({
-      // Named so that an operator can tell it apart in pg_stat_activity.
-      dialect: new PostgresDialect({ pool: writerPool({ connectionString: opts.databaseUrl, types, application_name: 'openc5-writer' }) }),
-      plugins,
-    });
+    // Named so that an operator can tell it apart in pg_stat_activity.
+    const writing = writerPool({ connectionString: opts.databaseUrl, types, application_name: 'openc5-writer' });
+    const writer = pipelinedConnection(new PostgresDialect({ pool: writing.pool }), plugins);
     const url = new URL(opts.databaseUrl);
     return {
       kind: 'postgres',
       db,
-      write: groupCommitWriter(writer, 'postgres'),
+      write: groupCommitWriter(writer, 'postgres', writing.tag),
       location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: async () => {
         await writer.destroy();
@@ -99,22 +82,59 @@ export function openDatabase(opts: OpenOptions): Db {
   }
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = opts.fileName === ':memory:' ? ':memory:' : path.join(opts.dataDir, opts.fileName ?? 'openc5.sqlite');
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  // A 64 MiB page cache (the default is 2 MiB): bulk imports of crime records write into indexes far
-  // larger than that, and re-reading index pages from the OS for every batch halved their rate.
-  sqlite.pragma('cache_size = -65536');
-  // Temporary files in memory. A group commit keeps a savepoint per write, and SQLite copies each page
-  // a write changes into a sub-journal, which outgrew its in-memory start and went to a temporary file
-  // on every group: ~70 µs of each 911 incident creation (docs/benchmarks.md). What else goes there is
-  // small here (sorts and groupings of query results); migrations, whose index builds may sort a whole
-  // table, switch back to files while they run (platform/db/migrate.ts).
-  sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
-  return { kind: 'sqlite', db, location: file, close: () => db.destroy(), write: groupCommitWriter(db, 'sqlite') };
+  // SQLite runs on a thread of its own, with a writer and a reader connection (platform/db/sqlite-thread.ts,
+  // where the pragmas are: WAL, synchronous=FULL).
+  const thread = sqliteThread(file);
+  const db = new Kysely<Database>({ dialect: thread.dialect, plugins });
+  const writer = pipelinedConnection(thread.writerDialect, plugins);
+  return {
+    kind: 'sqlite',
+    db,
+    location: file,
+    write: groupCommitWriter(writer, 'sqlite', thread.tag),
+    close: async () => {
+      await writer.destroy();
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * The group-commit writer's connection, as a Kysely handle that sends each statement as soon as it is
+ * made. Kysely's own single-connection handle (`db.connection()`) sends a statement only once the one
+ * before it is answered, which a driver that cannot pipeline needs; the writer's connections pipeline
+ * (PostgreSQL's in pipeline mode, SQLite's thread in order), so the reads a write makes together —
+ * an incident's folio and the heads of the audit and event chains — cost one round trip, not three.
+ */
+type PipelinedConnection = {
+  execute: <T>(work: (q: Kysely<Database>) => Promise<T>) => Promise<T>;
+  destroy: () => Promise<void>;
+};
+function pipelinedConnection(dialect: Dialect, plugins: KyselyPlugin[]): PipelinedConnection {
+  const driver = dialect.createDriver();
+  const executor = new DefaultQueryExecutor(
+    dialect.createQueryCompiler(),
+    dialect.createAdapter(),
+    new DefaultConnectionProvider(driver),
+    plugins,
+  );
+  let ready: Promise<void> | undefined;
+  return {
+    async execute(work) {
+      await (ready ??= driver.init());
+      const connection = await driver.acquireConnection();
+      try {
+        const single = executor.withConnectionProvider({ provideConnection: (consume) => consume(connection) });
+        return await work(new Kysely<Database>({ config: { dialect, plugins }, dialect, driver, executor: single }));
+      } finally {
+        await driver.releaseConnection(connection);
+      }
+    },
+    destroy: async () => {
+      if (ready) await ready;
+      await driver.destroy();
+    },
+  };
 }
 
 type PendingWrite = {
@@ -126,47 +146,66 @@ type PendingWrite = {
 /**
  * The statements around and between the writes of a group. PostgreSQL takes several in one simple
  * query, one round trip where there were two: the writer waits for each, and a group of dozens of
- * writes paid for it dozens of times. better-sqlite3 prepares one statement at a time and costs no
- * round trip. On SQLite a commit releases the last write's savepoint; on PostgreSQL the last write's
- * write-behind statements (platform/db/postgres.ts) are answered with its release, before the
- * commit, because a commit that follows a failed statement rolls the whole group back.
+ * writes paid for it dozens of times. SQLite's thread takes one statement at a time, and a step's
+ * statements are sent in one message. On both, the last write's write-behind statements
+ * (platform/db/postgres.ts, platform/db/sqlite-thread.ts) are answered with its release, before the
+ * commit, because a commit that follows a failed statement would fail (or roll back) the whole group.
  */
-type Step = 'alone' | 'first' | 'next' | 'last' | 'afterFailure' | 'lastFailed' | 'commit' | 'rollback';
+type Step = 'alone' | 'first' | 'next' | 'lastAndCommit' | 'sync' | 'afterFailure' | 'lastFailed' | 'commit' | 'rollback';
 const raw = (...statements: string[]) => statements.map((s) => CompiledQuery.raw(s));
 const PG_STEPS: Record<Step, CompiledQuery[]> = {
   alone: raw('begin'),
   first: raw('begin; savepoint group_write'),
   next: raw('release group_write; savepoint group_write'),
-  last: raw('release group_write'),
+  // If the release fails, PostgreSQL skips the rest of the string: the transaction stays open, aborted.
+  lastAndCommit: raw('release savepoint group_write; commit'),
+  sync: raw('select 1'),
   afterFailure: raw('rollback to group_write; release group_write; savepoint group_write'),
-  lastFailed: raw('rollback to group_write; release group_write'),
+  lastFailed: raw('rollback to savepoint group_write; release savepoint group_write'),
   commit: raw('commit'),
   rollback: raw('rollback'),
 };
+// SQLite takes one statement at a time. On both, the texts of the steps the writer waits for differ from
+// those it does not (`release savepoint x` is `release x`): write-behind is a property of a statement's text.
 const SQLITE_STEPS: Record<Step, CompiledQuery[]> = {
   alone: raw('begin immediate'),
   first: raw('begin immediate', 'savepoint group_write'),
   next: raw('release group_write', 'savepoint group_write'),
-  last: [],
+  // If the release is refused (a write-behind statement failed), so is the commit.
+  lastAndCommit: raw('release savepoint group_write', 'commit'),
+  sync: raw('select 1'),
   afterFailure: raw('rollback to group_write', 'release group_write', 'savepoint group_write'),
-  lastFailed: raw('rollback to group_write', 'release group_write'),
+  lastFailed: raw('rollback to savepoint group_write', 'release savepoint group_write'),
   commit: raw('commit'),
   rollback: raw('rollback'),
 };
+// From a group's start to its end the writer does not wait (see `groupCommitWriter`).
+for (const steps of [PG_STEPS, SQLITE_STEPS])
+  for (const step of ['alone', 'first', 'next', 'afterFailure'] as const) for (const q of steps[step]) writeBehindStatements.add(q.sql);
 
 /** Enough to amortise the commit's fsync; few enough that one batch never holds the writer for long. */
 const MAX_GROUP = 64;
 
 /**
- * Group commit for the embedded database. SQLite has one writer, and with
- * synchronous=FULL each commit waits for the disk (docs/benchmarks.md measured the
- * commit as the costliest statement of an incident creation). Writes queued while
- * the writer is busy, or in the same turn of the event loop, run one after another in
- * one transaction, each inside its own savepoint so that a failing write is rolled
- * back alone; all are settled only after the commit, so nothing is acknowledged
- * before it is durable, and if the commit fails every write of the group fails.
+ * Group commit. SQLite has one writer, and with synchronous=FULL each commit waits for the disk
+ * (docs/benchmarks.md measured the commit as the costliest statement of an incident creation);
+ * on PostgreSQL one commit, one WAL flush, serves the group. Writes queued while the writer is busy,
+ * or in the same turn of the event loop, run one after another in one transaction, each inside its
+ * own savepoint so that a failing write is rolled back alone; all are settled only after the commit,
+ * so nothing is acknowledged before it is durable, and if the commit fails every write of the group
+ * fails.
+ *
+ * The writer does not wait between writes: a write's write-behind statements and the savepoint step
+ * after it are sent, and the next write starts. Each answer was a round trip (to PostgreSQL, or to
+ * SQLite's thread) and the writes of a group waited for them one after another. A failure shows at
+ * the next statement the writer does wait for — a read of a later write, the last write's release,
+ * or, when a write fails on its own (a conflict it found), a `select 1` that makes sure nothing sent
+ * before failed first — and names the write that sent it (`writeBehindTag`). That write fails; the
+ * transaction, refused from the failure on, is rolled back to that write's savepoint, and the writes
+ * after it run again. So a write's `work` may run more than once, and must have no effect outside
+ * the transaction other than what it returns.
  */
-function groupCommitWriter(db: Kysely<Database>, kind: DatabaseKind): Db['write'] {
+function groupCommitWriter(writer: PipelinedConnection, kind: DatabaseKind, tag: (position: number | undefined) => void): Db['write'] {
   const queue: PendingWrite[] = [];
   const steps = kind === 'postgres' ? PG_STEPS : SQLITE_STEPS;
   let scheduled = false;
@@ -174,44 +213,96 @@ function groupCommitWriter(db: Kysely<Database>, kind: DatabaseKind): Db['write'
   const runGroup = async (): Promise<void> => {
     const group = queue.splice(0, MAX_GROUP);
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    // The commit's answer, when the group lets go of the connection before it comes (see below).
+    let commitAnswer: Promise<unknown> | undefined;
     try {
-      await db.connection().execute(async (conn) => {
+      await writer.execute(async (conn) => {
         markGroupConnection(conn);
-        const run = async (step: Step) => {
-          let result: { rows: unknown[] } | undefined;
-          for (const statement of steps[step]) result = await conn.executeQuery(statement);
-          return result;
-        };
+        // A step's statements are sent together: one round trip (to PostgreSQL, or to SQLite's thread).
+        const send = (step: Step) => steps[step].map((s) => conn.executeQuery(s));
+        const run = async (step: Step) => (await Promise.all(send(step))).at(-1);
+        let committed = false;
         try {
           if (group.length === 1) {
             // Alone in its group: the transaction itself is the write's boundary (no savepoints).
             await run('alone');
+            tag(0);
             outcomes.push({ ok: true, value: await group[0]!.work(conn) });
           } else {
             await run('first');
-            for (let i = 0; i < group.length; i++) {
-              const saved = saveTransactionState(conn);
+            const saved: Map<string, unknown>[] = [];
+            let i = 0;
+            /** Write k failed: back to its savepoint, and on with the write after it. */
+            const failed = async (k: number, error: unknown) => {
+              outcomes.length = k;
+              outcomes.push({ ok: false, error });
+              restoreTransactionState(conn, saved[k]!);
+              tag(undefined);
+              await run(k === group.length - 1 ? 'lastFailed' : 'afterFailure');
+              i = k + 1;
+            };
+            /** The write a write-behind failure came from; any other failure here is the group's. */
+            const culprit = (error: unknown) => {
+              const k = isWriteBehindFailure(error) ? writeBehindTag(error) : undefined;
+              if (k === undefined) throw error;
+              return k;
+            };
+            while (i < group.length) {
               const last = i === group.length - 1;
-              let done = false;
+              saved[i] = saveTransactionState(conn);
+              tag(i);
+              let value: unknown;
               try {
-                const value = await group[i]!.work(conn);
-                done = true;
-                // The step after a write also answers for its write-behind statements.
-                await run(last ? 'last' : 'next');
-                outcomes.push({ ok: true, value });
+                value = await group[i]!.work(conn);
               } catch (error) {
-                if (done && !isWriteBehindFailure(error)) throw error;
-                outcomes.push({ ok: false, error });
-                restoreTransactionState(conn, saved);
-                await run(last ? 'lastFailed' : 'afterFailure');
+                if (isWriteBehindFailure(error)) {
+                  await failed(culprit(error), error);
+                  continue;
+                }
+                // This write failed on its own, unless something sent before it failed first. (On PostgreSQL
+                // a statement of its own that failed aborts the transaction, and the sync says only that.)
+                try {
+                  await run('sync');
+                } catch (earlier) {
+                  if (isWriteBehindFailure(earlier)) {
+                    await failed(culprit(earlier), earlier);
+                    continue;
+                  }
+                }
+                await failed(i, error);
+                continue;
               }
+              outcomes.push({ ok: true, value });
+              if (last) {
+                // The last write's release answers for the whole group, and the commit goes with it. On
+                // SQLite the release is answered before the commit's fsync, and the next group starts
+                // while the disk works: after a successful release only the disk can fail the commit, and
+                // the next group's statements come after it. (PostgreSQL, were the release to fail, would
+                // still run a commit sent apart, as a rollback of the whole group: there the two are one
+                // string, answered after the commit.)
+                const [release, commit] = send('lastAndCommit');
+                commit?.catch(() => undefined);
+                try {
+                  await release;
+                  committed = true;
+                  if (commit !== undefined) commitAnswer = commit;
+                } catch (error) {
+                  await failed(culprit(error), error);
+                  continue;
+                }
+              } else await run('next'); // not waited for
+              i++;
             }
           }
-          // PostgreSQL answers a commit of an aborted transaction with a rollback, not an error.
-          const committed = await run('commit');
-          if ((committed?.rows[0] as { command?: string } | undefined)?.command === 'ROLLBACK')
-            throw new Error('group commit: the transaction was aborted and rolled back');
+          tag(undefined);
+          if (!committed) {
+            // PostgreSQL answers a commit of an aborted transaction with a rollback, not an error.
+            const answer = await run('commit');
+            if ((answer?.rows[0] as { command?: string } | undefined)?.command === 'ROLLBACK')
+              throw new Error('group commit: the transaction was aborted and rolled back');
+          }
         } catch (err) {
+          tag(undefined);
           await run('rollback').catch(() => undefined);
           throw err;
         }
@@ -220,11 +311,14 @@ function groupCommitWriter(db: Kysely<Database>, kind: DatabaseKind): Db['write'
       group.forEach((w) => w.reject(error));
       return;
     }
-    group.forEach((w, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) w.resolve(o.value);
-      else w.reject(o.error);
-    });
+    const settle = () =>
+      group.forEach((w, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) w.resolve(o.value);
+        else w.reject(o.error);
+      });
+    if (!commitAnswer) return settle();
+    commitAnswer.then(settle, (error: unknown) => group.forEach((w) => w.reject(error)));
   };
 
   const drain = async (): Promise<void> => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { statementNames, writeBehindStatements } from './prepared.js';
+import { markWriteBehindFailure, statementNames, writeBehindStatements } from './prepared.js';
 
 /**
  * The pool as Kysely sees it, whose clients run the compiled queries (platform/db/prepared.ts) as
@@ -53,10 +53,17 @@ function send(client: pg.ClientBase, text: string, values?: unknown[]): Promise<
  * transaction is aborted from it on) and `isWriteBehindFailure` tells the writer that the write,
  * not the group, failed. A rollback makes their outcome moot.
  */
-export function writerPool(config: pg.ClientConfig): pg.Pool {
+export type WriterPool = {
+  pool: pg.Pool;
+  /** The position in its group of the write now sending statements (see `writeBehindTag`). */
+  tag: (position: number | undefined) => void;
+};
+
+export function writerPool(config: pg.ClientConfig): WriterPool {
   let current: { client: pg.Client; handle: pg.PoolClient } | undefined;
   let broken = false;
-  let pending: Promise<unknown>[] = [];
+  let pending: { sent: Promise<unknown>; tag: number | undefined }[] = [];
+  let tag: number | undefined;
 
   const open = async () => {
     const client = new pg.Client({ ...config, pipeline: true } as pg.ClientConfig);
@@ -82,17 +89,19 @@ export function writerPool(config: pg.ClientConfig): pg.Pool {
         stream.cork();
         process.nextTick(uncork);
       }
+      // A rollback makes the outcome of what was sent before it moot.
+      if (/^\s*rollback/i.test(text)) pending = [];
       if (writeBehindStatements.has(text)) {
         const sent = send(client, text, values);
         sent.catch(() => undefined);
-        pending.push(sent);
+        pending.push({ sent, tag });
         return Promise.resolve({ command: null, rowCount: null, rows: [] });
       }
       const answer = send(client, text, values);
       if (!pending.length) return answer;
       const before = pending;
       pending = [];
-      return settle(before, answer, /^\s*rollback/i.test(text));
+      return settle(before, answer);
     };
     const close = () => {
       if (current?.client === client) current = undefined;
@@ -108,7 +117,7 @@ export function writerPool(config: pg.ClientConfig): pg.Pool {
     return handle;
   };
 
-  return {
+  const pool = {
     connect: async () => (current && !broken ? current.handle : open()),
     end: async () => {
       const c = current;
@@ -116,22 +125,17 @@ export function writerPool(config: pg.ClientConfig): pg.Pool {
       if (c) await c.client.end().catch(() => undefined);
     },
   } as unknown as pg.Pool;
+  return { pool, tag: (position) => void (tag = position) };
 }
 
-const failures = new WeakSet<object>();
-
-/** The error came from a write-behind statement: the write that sent it failed, not its group. */
-export const isWriteBehindFailure = (error: unknown): boolean => typeof error === 'object' && error !== null && failures.has(error);
-
-async function settle<T>(before: Promise<unknown>[], answer: Promise<T>, moot: boolean): Promise<T> {
-  for (const sent of before) {
+async function settle<T>(before: { sent: Promise<unknown>; tag: number | undefined }[], answer: Promise<T>): Promise<T> {
+  for (const { sent, tag } of before) {
     try {
       await sent;
     } catch (error) {
-      if (moot) continue;
       // Aborted by the failure above, the answer only says so; the failure itself is the news.
       answer.catch(() => undefined);
-      if (typeof error === 'object' && error !== null) failures.add(error);
+      markWriteBehindFailure(error, tag);
       throw error;
     }
   }
