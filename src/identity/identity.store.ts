@@ -151,15 +151,10 @@ const sessionWithUser = (db: Q) =>
       'userRole.role',
     ]);
 const sessionUserRoles = prepared((db, id: string) => sessionWithUser(db).where('userSession.id', '=', id).orderBy('userRole.role'));
-// A set of ids as one parameter: an array on PostgreSQL, a JSON array on SQLite.
-const sessionsUserRolesPg = prepared((db, ids: string[]) =>
+// PostgreSQL takes a set of ids as one array parameter.
+const sessionsUserRoles = prepared((db, ids: string[]) =>
   sessionWithUser(db)
     .where('userSession.id', '=', sql<string>`any(${ids})`)
-    .orderBy('userRole.role'),
-);
-const sessionsUserRolesSqlite = prepared((db, ids: string) =>
-  sessionWithUser(db)
-    .where('userSession.id', 'in', sql<string>`(select value from json_each(${ids}))`)
     .orderBy('userRole.role'),
 );
 type SessionUserRow = Awaited<ReturnType<typeof sessionUserRoles>>[number];
@@ -190,20 +185,20 @@ type Waiter = { resolve: (found: SessionWithUser | undefined) => void; reject: (
 const waiting = new WeakMap<object, Map<string, Waiter[]>>();
 
 /**
- * A session with its user and roles. The requests that arrive in the same turn of the event loop — under
- * load, several at a time — are looked up together in one query: a round trip (to PostgreSQL, or to
- * SQLite's thread) and a wake-up of the database's side for all of them instead of one each
- * (docs/benchmarks.md). Never inside a transaction, whose end would not wait for the next turn.
+ * A session with its user and roles. On PostgreSQL the requests that arrive in the same turn of the event
+ * loop — under load, several at a time — are looked up together in one query: a round trip, and a wake-up
+ * of a database backend, for all of them instead of one each (docs/benchmarks.md). Never inside a
+ * transaction, whose end would not wait for the next turn.
  */
 export function getSessionWithUser(db: Q, kind: DatabaseKind, id: string): Promise<SessionWithUser | undefined> {
-  if (db.isTransaction) return sessionUserRoles(db, id).then(toSessionWithUser);
+  if (kind !== 'postgres' || db.isTransaction) return sessionUserRoles(db, id).then(toSessionWithUser);
   let batch = waiting.get(db);
   if (!batch) {
     const ids = new Map<string, Waiter[]>();
     waiting.set(db, (batch = ids));
     setImmediate(() => {
       waiting.delete(db);
-      void readSessions(db, kind, ids);
+      void readSessions(db, ids);
     });
   }
   const ids = batch;
@@ -214,12 +209,9 @@ export function getSessionWithUser(db: Q, kind: DatabaseKind, id: string): Promi
   });
 }
 
-async function readSessions(db: Q, kind: DatabaseKind, ids: Map<string, Waiter[]>): Promise<void> {
+async function readSessions(db: Q, ids: Map<string, Waiter[]>): Promise<void> {
   try {
-    const rows =
-      kind === 'postgres'
-        ? await sessionsUserRolesPg(db, [...ids.keys()])
-        : await sessionsUserRolesSqlite(db, JSON.stringify([...ids.keys()]));
+    const rows = await sessionsUserRoles(db, [...ids.keys()]);
     const bySession = new Map<string, SessionUserRow[]>();
     for (const row of rows) {
       const list = bySession.get(row.sessionId);

@@ -3,20 +3,22 @@ import path from 'node:path';
 import {
   Kysely,
   PostgresDialect,
+  SqliteDialect,
   CamelCasePlugin,
   CompiledQuery,
   DefaultConnectionProvider,
   DefaultQueryExecutor,
   type Dialect,
   type KyselyPlugin,
+  type QueryResult,
   type Transaction,
 } from 'kysely';
+import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { markGroupConnection, restoreTransactionState, saveTransactionState } from './transaction-state.js';
 import { namingPool, writerPool } from './postgres.js';
 import { isWriteBehindFailure, writeBehindStatements, writeBehindTag } from './prepared.js';
-import { sqliteThread } from './sqlite-thread.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -51,6 +53,34 @@ function pgTypeParser(oid: number, format?: string): (value: string) => unknown 
   return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
 }
 
+/**
+ * Kysely's SQLite driver prepares every statement anew; compiling the SQL was the
+ * largest single cost of a dispatch write (docs/benchmarks.md). The application
+ * issues a bounded set of statement shapes, so a small LRU keyed by the SQL text
+ * keeps them compiled. A statement still being iterated (a stream) is busy and
+ * cannot be reused, so that caller gets a fresh one.
+ */
+function withStatementCache(sqlite: SQLite.Database, capacity = 500) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) {
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const stmt = sqlite.prepare(text);
+      if (!hit) {
+        cache.set(text, stmt);
+        if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+      }
+      return stmt;
+    },
+  };
+}
+
 export type OpenOptions = { databaseUrl?: string; dataDir: string; fileName?: string };
 
 /**
@@ -82,29 +112,33 @@ export function openDatabase(opts: OpenOptions): Db {
   }
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = opts.fileName === ':memory:' ? ':memory:' : path.join(opts.dataDir, opts.fileName ?? 'openc5.sqlite');
-  // SQLite runs on a thread of its own, with a writer and a reader connection (platform/db/sqlite-thread.ts,
-  // where the pragmas are: WAL, synchronous=FULL).
-  const thread = sqliteThread(file);
-  const db = new Kysely<Database>({ dialect: thread.dialect, plugins });
-  const writer = pipelinedConnection(thread.writerDialect, plugins);
-  return {
-    kind: 'sqlite',
-    db,
-    location: file,
-    write: groupCommitWriter(writer, 'sqlite', thread.tag),
-    close: async () => {
-      await writer.destroy();
-      await db.destroy();
-    },
-  };
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // A 64 MiB page cache (the default is 2 MiB): bulk imports of crime records write into indexes far
+  // larger than that, and re-reading index pages from the OS for every batch halved their rate.
+  sqlite.pragma('cache_size = -65536');
+  // Temporary files in memory. A group commit keeps a savepoint per write, and SQLite copies each page
+  // a write changes into a sub-journal, which outgrew its in-memory start and went to a temporary file
+  // on every group: ~70 µs of each 911 incident creation (docs/benchmarks.md). What else goes there is
+  // small here (sorts and groupings of query results); migrations, whose index builds may sort a whole
+  // table, switch back to files while they run (platform/db/migrate.ts).
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
+  // One connection, run on this thread: the writer shares Kysely's (its mutex keeps a group and any other
+  // transaction apart), and nothing is sent ahead, so there is no position to tag.
+  const writer: PipelinedConnection = { execute: (work) => db.connection().execute(work), destroy: async () => undefined };
+  return { kind: 'sqlite', db, location: file, close: () => db.destroy(), write: groupCommitWriter(writer, 'sqlite', () => undefined) };
 }
 
 /**
  * The group-commit writer's connection, as a Kysely handle that sends each statement as soon as it is
  * made. Kysely's own single-connection handle (`db.connection()`) sends a statement only once the one
- * before it is answered, which a driver that cannot pipeline needs; the writer's connections pipeline
- * (PostgreSQL's in pipeline mode, SQLite's thread in order), so the reads a write makes together —
- * an incident's folio and the heads of the audit and event chains — cost one round trip, not three.
+ * before it is answered, which a driver that cannot pipeline needs; the PostgreSQL writer's connection
+ * pipelines (platform/db/postgres.ts), so the reads a write makes together — an incident's folio and
+ * the heads of the audit and event chains — cost one round trip, not three.
  */
 type PipelinedConnection = {
   execute: <T>(work: (q: Kysely<Database>) => Promise<T>) => Promise<T>;
@@ -146,10 +180,10 @@ type PendingWrite = {
 /**
  * The statements around and between the writes of a group. PostgreSQL takes several in one simple
  * query, one round trip where there were two: the writer waits for each, and a group of dozens of
- * writes paid for it dozens of times. SQLite's thread takes one statement at a time, and a step's
- * statements are sent in one message. On both, the last write's write-behind statements
- * (platform/db/postgres.ts, platform/db/sqlite-thread.ts) are answered with its release, before the
- * commit, because a commit that follows a failed statement would fail (or roll back) the whole group.
+ * writes paid for it dozens of times. SQLite, on this thread, takes one statement at a time at no
+ * round trip. On PostgreSQL the last write's write-behind statements (platform/db/postgres.ts) are
+ * answered with its release, before the commit, because a commit that follows a failed statement
+ * rolls the whole group back; the two go as one string, which stops at a failed release.
  */
 type Step = 'alone' | 'first' | 'next' | 'lastAndCommit' | 'sync' | 'afterFailure' | 'lastFailed' | 'commit' | 'rollback';
 const raw = (...statements: string[]) => statements.map((s) => CompiledQuery.raw(s));
@@ -165,13 +199,11 @@ const PG_STEPS: Record<Step, CompiledQuery[]> = {
   commit: raw('commit'),
   rollback: raw('rollback'),
 };
-// SQLite takes one statement at a time. On both, the texts of the steps the writer waits for differ from
-// those it does not (`release savepoint x` is `release x`): write-behind is a property of a statement's text.
+// SQLite takes one statement at a time.
 const SQLITE_STEPS: Record<Step, CompiledQuery[]> = {
   alone: raw('begin immediate'),
   first: raw('begin immediate', 'savepoint group_write'),
   next: raw('release group_write', 'savepoint group_write'),
-  // If the release is refused (a write-behind statement failed), so is the commit.
   lastAndCommit: raw('release savepoint group_write', 'commit'),
   sync: raw('select 1'),
   afterFailure: raw('rollback to group_write', 'release group_write', 'savepoint group_write'),
@@ -179,9 +211,10 @@ const SQLITE_STEPS: Record<Step, CompiledQuery[]> = {
   commit: raw('commit'),
   rollback: raw('rollback'),
 };
-// From a group's start to its end the writer does not wait (see `groupCommitWriter`).
-for (const steps of [PG_STEPS, SQLITE_STEPS])
-  for (const step of ['alone', 'first', 'next', 'afterFailure'] as const) for (const q of steps[step]) writeBehindStatements.add(q.sql);
+// From a group's start to its end the PostgreSQL writer does not wait (see `groupCommitWriter`). The texts of
+// the steps it waits for differ from those it does not (`release savepoint x` is `release x`): write-behind is
+// a property of a statement's text.
+for (const step of ['alone', 'first', 'next', 'afterFailure'] as const) for (const q of PG_STEPS[step]) writeBehindStatements.add(q.sql);
 
 /** Enough to amortise the commit's fsync; few enough that one batch never holds the writer for long. */
 const MAX_GROUP = 64;
@@ -196,8 +229,9 @@ const MAX_GROUP = 64;
  * fails.
  *
  * The writer does not wait between writes: a write's write-behind statements and the savepoint step
- * after it are sent, and the next write starts. Each answer was a round trip (to PostgreSQL, or to
- * SQLite's thread) and the writes of a group waited for them one after another. A failure shows at
+ * after it are sent, and the next write starts. On PostgreSQL each answer was a round trip, and the
+ * writes of a group waited for them one after another. (SQLite answers each statement as it runs, on
+ * this thread: there a failure shows at once, in its own write.) A failure shows at
  * the next statement the writer does wait for — a read of a later write, the last write's release,
  * or, when a write fails on its own (a conflict it found), a `select 1` that makes sure nothing sent
  * before failed first — and names the write that sent it (`writeBehindTag`). That write fails; the
@@ -213,13 +247,15 @@ function groupCommitWriter(writer: PipelinedConnection, kind: DatabaseKind, tag:
   const runGroup = async (): Promise<void> => {
     const group = queue.splice(0, MAX_GROUP);
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-    // The commit's answer, when the group lets go of the connection before it comes (see below).
-    let commitAnswer: Promise<unknown> | undefined;
     try {
       await writer.execute(async (conn) => {
         markGroupConnection(conn);
-        // A step's statements are sent together: one round trip (to PostgreSQL, or to SQLite's thread).
-        const send = (step: Step) => steps[step].map((s) => conn.executeQuery(s));
+        // A step's statements, each once the one before it has succeeded (SQLite's commit only after the
+        // release); PostgreSQL takes a step as one string, in one round trip.
+        const send = (step: Step) => {
+          let before: Promise<QueryResult<unknown> | undefined> = Promise.resolve(undefined);
+          return steps[step].map((s) => (before = before.then(() => conn.executeQuery(s))));
+        };
         const run = async (step: Step) => (await Promise.all(send(step))).at(-1);
         let committed = false;
         try {
@@ -274,18 +310,12 @@ function groupCommitWriter(writer: PipelinedConnection, kind: DatabaseKind, tag:
               }
               outcomes.push({ ok: true, value });
               if (last) {
-                // The last write's release answers for the whole group, and the commit goes with it. On
-                // SQLite the release is answered before the commit's fsync, and the next group starts
-                // while the disk works: after a successful release only the disk can fail the commit, and
-                // the next group's statements come after it. (PostgreSQL, were the release to fail, would
-                // still run a commit sent apart, as a rollback of the whole group: there the two are one
-                // string, answered after the commit.)
-                const [release, commit] = send('lastAndCommit');
-                commit?.catch(() => undefined);
+                // The last write's release answers for the whole group, and the commit goes with it: on
+                // PostgreSQL as one string, which stops at a failed release; on SQLite once the release has
+                // succeeded. A failed release names the write it came from; a failed commit fails the group.
                 try {
-                  await release;
+                  await run('lastAndCommit');
                   committed = true;
-                  if (commit !== undefined) commitAnswer = commit;
                 } catch (error) {
                   await failed(culprit(error), error);
                   continue;
@@ -311,14 +341,11 @@ function groupCommitWriter(writer: PipelinedConnection, kind: DatabaseKind, tag:
       group.forEach((w) => w.reject(error));
       return;
     }
-    const settle = () =>
-      group.forEach((w, i) => {
-        const o = outcomes[i]!;
-        if (o.ok) w.resolve(o.value);
-        else w.reject(o.error);
-      });
-    if (!commitAnswer) return settle();
-    commitAnswer.then(settle, (error: unknown) => group.forEach((w) => w.reject(error)));
+    group.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) w.resolve(o.value);
+      else w.reject(o.error);
+    });
   };
 
   const drain = async (): Promise<void> => {

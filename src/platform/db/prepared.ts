@@ -30,7 +30,7 @@ export const statementNames = new Map<string, string>();
  * The SQL of the plans declared `writeBehind`: statements whose result no caller reads and whose
  * failure fails the whole write (an insert into the incident, audit or event tables). The group-commit
  * writer sends them without waiting for their answer and learns their outcome with the next statement
- * it does wait for (platform/db/postgres.ts, platform/db/sqlite-thread.ts); elsewhere they run as any other.
+ * it does wait for (platform/db/postgres.ts); elsewhere they run as any other.
  */
 export const writeBehindStatements = new Set<string>();
 
