@@ -17,8 +17,8 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { markGroupConnection, restoreTransactionState, saveTransactionState } from './transaction-state.js';
-import { namingPool, writerPool } from './postgres.js';
-import { isWriteBehindFailure, writeBehindStatements, writeBehindTag } from './prepared.js';
+import { isWriteBehindFailure, namingPool, writeBehindTag, writerPool } from './postgres.js';
+import { writeBehindStatements } from './prepared.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -205,7 +205,8 @@ const SQLITE_STEPS: Record<Step, CompiledQuery[]> = {
   first: raw('begin immediate', 'savepoint group_write'),
   next: raw('release group_write', 'savepoint group_write'),
   lastAndCommit: raw('release savepoint group_write', 'commit'),
-  sync: raw('select 1'),
+  // Nothing is sent ahead on SQLite: a write that failed is the one that failed.
+  sync: [],
   afterFailure: raw('rollback to group_write', 'release group_write', 'savepoint group_write'),
   lastFailed: raw('rollback to savepoint group_write', 'release savepoint group_write'),
   commit: raw('commit'),

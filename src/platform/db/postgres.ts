@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { markWriteBehindFailure, statementNames, writeBehindStatements } from './prepared.js';
+import { statementNames, writeBehindStatements } from './prepared.js';
 
 /**
  * The pool as Kysely sees it, whose clients run the compiled queries (platform/db/prepared.ts) as
@@ -127,6 +127,22 @@ export function writerPool(config: pg.ClientConfig): WriterPool {
   } as unknown as pg.Pool;
   return { pool, tag: (position) => void (tag = position) };
 }
+
+/**
+ * Failures of write-behind statements, with the position in its group of the write that sent each
+ * (set by the group-commit writer through `tag`): the write that failed, when the
+ * failure shows at a later write's statement.
+ */
+const writeBehindFailures = new WeakMap<object, number | undefined>();
+/** The error came from a write-behind statement: the write that sent it failed, not its group. */
+export const isWriteBehindFailure = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && writeBehindFailures.has(error);
+/** The position in its group of the write whose write-behind statement failed (undefined: the group's own). */
+export const writeBehindTag = (error: unknown): number | undefined =>
+  typeof error === 'object' && error !== null ? writeBehindFailures.get(error) : undefined;
+const markWriteBehindFailure = (error: unknown, tag: number | undefined): void => {
+  if (typeof error === 'object' && error !== null) writeBehindFailures.set(error, tag);
+};
 
 async function settle<T>(before: { sent: Promise<unknown>; tag: number | undefined }[], answer: Promise<T>): Promise<T> {
   for (const { sent, tag } of before) {

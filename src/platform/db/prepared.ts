@@ -28,27 +28,11 @@ export const statementNames = new Map<string, string>();
 
 /**
  * The SQL of the plans declared `writeBehind`: statements whose result no caller reads and whose
- * failure fails the whole write (an insert into the incident, audit or event tables). The group-commit
- * writer sends them without waiting for their answer and learns their outcome with the next statement
- * it does wait for (platform/db/postgres.ts); elsewhere they run as any other.
+ * failure fails the whole write (an insert into the incident, audit or event tables). The PostgreSQL
+ * group-commit writer sends them without waiting for their answer and learns their outcome with the
+ * next statement it does wait for (platform/db/postgres.ts); elsewhere they run as any other.
  */
 export const writeBehindStatements = new Set<string>();
-
-/**
- * Failures of write-behind statements, with the position in its group of the write that sent each
- * (set by the group-commit writer through its connection's `tag`): the write that failed, when the
- * failure shows at a later write's statement.
- */
-const writeBehindFailures = new WeakMap<object, number | undefined>();
-/** The error came from a write-behind statement: the write that sent it failed, not its group. */
-export const isWriteBehindFailure = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && writeBehindFailures.has(error);
-/** The position in its group of the write whose write-behind statement failed (undefined: the group's own). */
-export const writeBehindTag = (error: unknown): number | undefined =>
-  typeof error === 'object' && error !== null ? writeBehindFailures.get(error) : undefined;
-export const markWriteBehindFailure = (error: unknown, tag: number | undefined): void => {
-  if (typeof error === 'object' && error !== null) writeBehindFailures.set(error, tag);
-};
 
 type Slot = { arg: number; key?: string } | null;
 type Plan = { sql: string; values: readonly unknown[]; slots: Slot[] };
