@@ -18,6 +18,11 @@
  *      plain table of the same database, one insert per transaction (SQLite: WAL +
  *      synchronous=FULL, like the server; PostgreSQL: 1 writer, and once, 10 writers for what group
  *      commit adds). Alternating, both see the same machine. Headline: HTTP ÷ raw (1 writer).
+ *   A′. the same creations without HTTP, on the database A left: the platform in a child process,
+ *      and for each creation the two service calls its request makes (authenticate the session,
+ *      create the incident), 32 at a time, alternating with the raw baseline again. One thread does
+ *      all of it, as the server's one thread does; what it reaches bounds what HTTP can reach
+ *      (bench/support/without-http.ts).
  *   B. 300 live consoles (SSE, over 2 sessions) while incidents are created at 20/s for 10 s: the
  *      time from a change (its `createdAt`, stamped in the transaction) until it has reached every
  *      console. Then, consoles closed, open-loop load: 200 call records/s for 10 s, then 200
@@ -28,7 +33,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { createClient, login, openConsole, type ApiClient, type LiveConsole, type Session } from './support/api-client.js';
 import { nextDemoCode, type DbTarget } from './support/demo-mfa.js';
@@ -36,6 +40,9 @@ import { postgresAvailable, startCluster, type Cluster } from '../test/support/p
 import { startServer, type ServerProcess } from './support/server-process.js';
 import { machineBusyMs, processTreeCpuMs, selfCpuMs } from './support/cpu.js';
 import { fmt, percentile, sleep } from './support/stats.js';
+import { callBody, incidentBody } from './support/dispatch-load.js';
+import { rawInserts, type Kind } from './support/raw-inserts.js';
+import { withoutHttp } from './support/without-http.js';
 
 const CLIENTS = 32;
 const WARMUP_MS = 2_000;
@@ -50,11 +57,6 @@ const CONSOLES = 300;
 const CONSOLE_CHANGE_RATE = 20;
 const CONSOLE_MS = 10_000;
 
-const ZOCALO = { lat: 19.4326, lon: -99.1332 };
-// Mostly MEDIA/BAJA types: no supervisor alert falls due (60 s for ALTA) while a phase runs.
-const TYPES = ['30101', '30404', '30422', '31101', '30307'];
-
-type Kind = 'sqlite' | 'postgres';
 type Results = {
   kind: Kind;
   httpRate: number;
@@ -70,6 +72,9 @@ type Results = {
   foreign?: number;
   raw1: number;
   raw10?: number;
+  /** Phase A′: creations/s without HTTP (one thread), and its ratio to the raw rate in each round. */
+  serviceRate: number;
+  serviceRatios: number[];
   /** HTTP ÷ raw (1 writer) in each round. */
   roundRatios: number[];
   consoleP50: number;
@@ -84,17 +89,6 @@ type Results = {
   incP99: number;
   incErrors: number;
 };
-
-const jitter = () => Math.round((Math.random() - 0.5) * 0.02 * 1e6) / 1e6; // ±0.01° ≈ ±1.1 km
-const incidentBody = (n: number) => ({
-  typeCode: TYPES[n % TYPES.length],
-  location: { lat: ZOCALO.lat + jitter(), lon: ZOCALO.lon + jitter(), address: `Centro ${n}` },
-  note: `Carga de prueba ${n}`,
-});
-const callBody = (n: number) => ({
-  ani: `+52 55 ${String(10_000_000 + n).slice(-8)}`,
-  callerLocation: { lat: ZOCALO.lat + jitter(), lon: ZOCALO.lon + jitter(), uncertaintyM: 30 },
-});
 
 function post(client: ApiClient, s: Session, url: string, body: unknown) {
   return client.request<{ folio?: string }>('POST', url, {
@@ -183,64 +177,6 @@ async function openLoop(send: (n: number) => Promise<{ status: number }>, rate: 
   }
   await Promise.all(pending);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, lateMs: performance.now() - (start + ms) };
-}
-
-/** Durable single-row inserts into a plain table: one insert per transaction, for `RAW_MS`. */
-async function rawInserts(kind: Kind, target: DbTarget, writers: number): Promise<number> {
-  const payload = 'x'.repeat(200);
-  if (kind === 'sqlite') {
-    // Same file and the same pragmas as src/platform/db/database.ts: WAL, synchronous=FULL.
-    const db = new SQLite(path.join(target.dataDir, 'openc5.sqlite'), { fileMustExist: true });
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('busy_timeout = 5000');
-      db.exec('create table if not exists bench_raw (id integer primary key, at text not null, payload text not null)');
-      const insert = db.prepare('insert into bench_raw (at, payload) values (?, ?)');
-      let n = 0;
-      const t0 = performance.now();
-      const end = t0 + RAW_MS;
-      while (performance.now() < end) {
-        insert.run(new Date().toISOString(), payload); // autocommit: one transaction, one WAL fsync
-        n++;
-      }
-      const rate = n / ((performance.now() - t0) / 1000);
-      // The next HTTP round starts from an empty WAL, as the first one does, not with these rows to copy back.
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      return rate;
-    } finally {
-      db.close();
-    }
-  }
-  const clients = await Promise.all(
-    Array.from({ length: writers }, async () => {
-      const c = new pg.Client({ connectionString: target.databaseUrl });
-      await c.connect();
-      return c;
-    }),
-  );
-  try {
-    await clients[0].query(
-      'create table if not exists bench_raw (id bigserial primary key, at timestamptz not null, payload text not null)',
-    );
-    let n = 0;
-    const t0 = performance.now();
-    const end = t0 + RAW_MS;
-    await Promise.all(
-      clients.map(async (c) => {
-        while (performance.now() < end) {
-          await c.query('insert into bench_raw (at, payload) values ($1, $2)', [new Date().toISOString(), payload]);
-          n++;
-        }
-      }),
-    );
-    const rate = n / ((performance.now() - t0) / 1000);
-    // The next HTTP round does not pay for writing these rows' pages out.
-    await clients[0].query('checkpoint');
-    return rate;
-  } finally {
-    await Promise.all(clients.map((c) => c.end()));
-  }
 }
 
 /** Consoles connected, changes made at a steady rate; per change, when it had reached every console. */
@@ -360,7 +296,7 @@ async function benchDatabase(kind: Kind, cluster: Cluster | undefined): Promise<
       httpSeconds += run.seconds;
       httpErrors += run.errors;
       process.stdout.write(`raw inserts… `);
-      const raw = await rawInserts(kind, targetA, 1);
+      const raw = await rawInserts(kind, targetA, 1, RAW_MS);
       raws.push(raw);
       roundRatios.push(run.rate / raw);
     }
@@ -374,10 +310,22 @@ async function benchDatabase(kind: Kind, cluster: Cluster | undefined): Promise<
     cpuUse.busy = cpuUse.cpuServer === undefined ? undefined : busyMs / capacityMs;
     // Other processes on the machine (a shared CI runner, a browser): figures taken under their load are not comparable.
     cpuUse.foreign = !known.machine || cpuUse.busy === undefined ? undefined : Math.max(0, spent.machine / capacityMs - cpuUse.busy);
-    if (kind === 'postgres') raw10 = await rawInserts(kind, targetA, 10);
+    if (kind === 'postgres') raw10 = await rawInserts(kind, targetA, 10, RAW_MS);
   } finally {
     await a.stop();
   }
+  // ── A′: the same creations without HTTP, on one thread ──────────────────────────────────────
+  const service = await withoutHttp({
+    kind,
+    target: targetA,
+    clients: CLIENTS,
+    warmupMs: WARMUP_MS / 2,
+    roundMs: THROUGHPUT_MS / 2,
+    rounds: ROUNDS,
+    rawMs: RAW_MS,
+    first: counter.n,
+  });
+  counter.n += service.created;
 
   // ── B: live consoles, then open-loop load ───────────────────────────────────────────────────
   const targetB = await freshTarget(kind, cluster);
@@ -405,6 +353,8 @@ async function benchDatabase(kind: Kind, cluster: Cluster | undefined): Promise<
       raw1: raws.reduce((t, x) => t + x, 0) / raws.length,
       raw10,
       roundRatios,
+      serviceRate: service.rate,
+      serviceRatios: service.ratios,
       consoleP50: consoles.p50,
       consoleP99: consoles.p99,
       consoleAckP50: consoles.ackP50,
@@ -442,6 +392,8 @@ function table(results: Results[]): string {
     ['ratio HTTP ÷ raw (1 writer)', (r) => fmt(r.httpRate / r.raw1, 2), 'aim ≥ 0.5'],
     [`  in each of the ${ROUNDS} rounds`, (r) => r.roundRatios.map((x) => fmt(x, 2)).join(' '), ''],
     ['ratio HTTP ÷ raw (10 writers)', (r) => (r.raw10 ? fmt(r.httpRate / r.raw10, 2) : '—'), ''],
+    ['creations/s without HTTP (one thread)', (r) => fmt(r.serviceRate), ''],
+    [`  ratio to raw (1 writer), in each of ${ROUNDS} rounds`, (r) => r.serviceRatios.map((x) => fmt(x, 2)).join(' '), 'bounds HTTP'],
     [`${OPEN_LOOP_RATE} calls/s open loop: p50 / p99 (ms)`, (r) => `${fmt(r.callsP50, 1)} / ${fmt(r.callsP99, 1)}`, 'aim p99 < 50'],
     [`${OPEN_LOOP_RATE} incidents/s open loop: p50 / p99`, (r) => `${fmt(r.incP50, 1)} / ${fmt(r.incP99, 1)}`, ''],
     [`change → all ${CONSOLES} consoles p50 / p99 (ms)`, (r) => `${fmt(r.consoleP50)} / ${fmt(r.consoleP99)}`, 'aim p99 < 100'],
