@@ -52,12 +52,19 @@ export function withoutHttp(opts: WithoutHttpOptions): Promise<WithoutHttpResult
     err += c.toString();
     process.stdout.write(c);
   });
+  // Bounded like every other phase: the platform's start plus the rounds, with room for a slow machine.
+  const limitMs = 120_000 + opts.warmupMs + opts.rounds * (opts.roundMs + opts.rawMs) * 3;
+  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
       const line = out.trim().split('\n').at(-1);
       if (code === 0 && line) resolve(JSON.parse(line) as WithoutHttpResult);
-      else reject(new Error(`phase without HTTP: exit ${code}\n${err.slice(-2000)}`));
+      else {
+        const why = signal === 'SIGKILL' ? `stopped after ${limitMs / 1000} s` : `exit ${code ?? signal}`;
+        reject(new Error(`phase without HTTP: ${why}\n${err.slice(-2000)}`));
+      }
     });
   });
 }
